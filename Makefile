@@ -1,0 +1,76 @@
+# Two commands set everything up on a fresh machine:
+#   make book   build the website into _build/html
+#   make test   lint, unit tests, strict build of every chapter, browser check
+# Both create .venv when missing and install the pinned requirements.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HTML := _build/html
+PORT ?= 8000
+# Extra flags for jupyter-book, e.g. JB_FLAGS="--verbose".
+JB_FLAGS ?=
+
+.PHONY: help install book strict-book test lint unit browser-check chromium serve \
+        clean setup-cells bench
+
+help:
+	@echo "make book         build the website into $(HTML)"
+	@echo "make test         lint, unit tests, strict build, browser check"
+	@echo "make serve        serve the built site on http://127.0.0.1:$(PORT)"
+	@echo "make bench        benchmarks (not part of make test)"
+	@echo "make setup-cells  rewrite every chapter's install cell from _config.yml"
+	@echo "make clean        remove build outputs (keeps $(VENV))"
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip==25.3
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	# Build Matplotlib's font cache now, so its one-off notice on stderr
+	# does not land in the first executed chapter.
+	MPLBACKEND=Agg $(BIN)/python -c "import matplotlib.pyplot"
+	touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . $(JB_FLAGS)
+
+# Warnings are errors, references must resolve, every notebook is executed.
+strict-book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going $(JB_FLAGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest
+
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium for the browser check"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "The browser check needs Chromium. Install it, e.g." \
+	       "'sudo apt-get install chromium', then run make test again."; exit 1; \
+	fi
+
+browser-check: $(STAMP) chromium
+	$(BIN)/python tools/browser_check.py $(HTML) --screenshots _build/screenshots
+
+test: lint unit strict-book browser-check
+
+serve:
+	@test -f $(HTML)/index.html || { echo "No site yet: run make book first"; exit 1; }
+	$(PYTHON) -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
+
+setup-cells: $(STAMP)
+	$(BIN)/python tools/setup_cells.py --write
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf _build .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,132 @@
+"""Input checks shared by every public function of otnotes.
+
+Each helper checks one kind of argument and raises a ``ValueError`` that names
+the argument, says what was expected and what was received. Nothing is
+rescaled or dropped: a helper either returns a float64 copy of valid input or
+raises.
+"""
+
+import numpy as np
+
+# Two weight vectors are taken to carry the same mass when their totals agree
+# to this relative tolerance. Totals that differ by more raise a ValueError.
+MASS_RTOL = 1e-8
+
+
+def _describe(value):
+    """A short description of what a user passed, for error messages."""
+    if value is None:
+        return "None"
+    arr = np.asarray(value)
+    if arr.dtype == object:
+        return f"an object of type {type(value).__name__}"
+    return f"an array of shape {arr.shape} and dtype {arr.dtype}"
+
+
+def as_array(value, name, *, ndim=None, dtype=float):
+    """Convert ``value`` to a float64 array, checking its dimension.
+
+    ``ndim`` may be an int or a tuple of allowed ints.
+    """
+    if value is None:
+        raise ValueError(f"{name} must be an array, got None")
+    try:
+        arr = np.array(value, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{name} must be convertible to a numeric array, got {_describe(value)}"
+        ) from exc
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            wanted = " or ".join(f"{k}-D" for k in allowed)
+            raise ValueError(
+                f"{name} must be a {wanted} array, got an array of shape {arr.shape}"
+            )
+    return arr
+
+
+def check_finite(arr, name):
+    """Raise when ``arr`` holds NaN or infinite entries."""
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        index = tuple(int(i) for i in np.argwhere(bad)[0])
+        where = index[0] if len(index) == 1 else index
+        raise ValueError(
+            f"{name} must be finite, got {arr[index]} at index {where}"
+        )
+    return arr
+
+
+def as_points(x, name):
+    """Support points as an (n, d) float64 array; 1-D input becomes (n, 1)."""
+    arr = as_array(x, name, ndim=(1, 2))
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} must hold at least one point, got none")
+    return check_finite(arr, name)
+
+
+def as_weights(a, n, name):
+    """Non-negative finite weights of length ``n`` with a positive total.
+
+    ``None`` gives uniform weights 1/n.
+    """
+    if a is None:
+        return np.full(n, 1.0 / n)
+    arr = as_array(a, name, ndim=1)
+    if arr.shape[0] != n:
+        raise ValueError(
+            f"{name} must have length {n} (one weight per point), got length "
+            f"{arr.shape[0]}"
+        )
+    check_finite(arr, name)
+    if (arr < 0).any():
+        i = int(np.argmin(arr))
+        raise ValueError(
+            f"{name} must be non-negative, got {arr[i]} at index {i}"
+        )
+    if arr.sum() <= 0:
+        raise ValueError(f"{name} must have a positive total, got {arr.sum()}")
+    return arr
+
+
+def check_same_mass(a, b, name_a="a", name_b="b", rtol=MASS_RTOL):
+    """Raise unless ``a`` and ``b`` have the same total within ``rtol``."""
+    ta, tb = float(np.sum(a)), float(np.sum(b))
+    if abs(ta - tb) > rtol * max(ta, tb):
+        raise ValueError(
+            f"{name_a} and {name_b} must have the same total mass (relative "
+            f"tolerance {rtol:g}), got {ta!r} and {tb!r}"
+        )
+
+
+def as_cost(C, shape, name="C"):
+    """A finite (n, m) cost matrix as float64."""
+    arr = as_array(C, name, ndim=2)
+    if shape is not None and arr.shape != tuple(shape):
+        raise ValueError(
+            f"{name} must have shape {tuple(shape)}, got shape {arr.shape}"
+        )
+    return check_finite(arr, name)
+
+
+def check_positive(value, name):
+    """A finite, strictly positive scalar as float."""
+    try:
+        val = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be a positive number, got {value!r}") from exc
+    if not np.isfinite(val) or val <= 0:
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    return val
+
+
+def check_positive_int(value, name):
+    """A strictly positive integer."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)

@@ -1,0 +1,290 @@
+"""Interactive figures written once, live in a kernel and explorable on a static page.
+
+A chapter describes a figure by a drawing function and its sliders::
+
+    def draw(fig, p):
+        ax = fig.subplots()
+        ...
+
+    interactive_figure(draw, {"p": Slider([0.5, 1, 2], label="exponent p")})
+
+Displayed in a live kernel (Jupyter, Colab, Binder) the result is an ipywidgets
+control that calls ``draw`` again at each slider move. On the book's website,
+which has no kernel, the same object renders as a self-contained HTML block: the
+figure is drawn once for every combination of slider values when the page is
+built, and a few lines of inline JavaScript show the frame that matches the
+sliders. Nothing is fetched from the network in either case.
+
+The static form is chosen when the environment variable ``OTNOTES_STATIC`` is
+``"1"`` (the book build sets it) or when no IPython kernel is running.
+"""
+
+import base64
+import hashlib
+import html
+import io
+import itertools
+import json
+import os
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.figure import Figure
+
+STATIC_ENV = "OTNOTES_STATIC"
+
+# Every static frame is embedded in the page, so their number is bounded.
+MAX_FRAMES = 400
+
+
+@dataclass(frozen=True)
+class Slider:
+    """A slider over a finite list of parameter values.
+
+    Parameters
+    ----------
+    values : sequence
+        The values the slider takes, in order (numbers or strings).
+    label : str, optional
+        Text shown next to the slider; defaults to the parameter name.
+    initial : optional
+        Starting value, one of ``values``; defaults to the first.
+    fmt : str, default "{:g}"
+        Format of the value shown next to the slider (``str`` is used for
+        values that are not numbers).
+    """
+
+    values: tuple
+    label: str = None
+    initial: object = None
+    fmt: str = "{:g}"
+
+    def __post_init__(self):
+        values = tuple(self.values)
+        if len(values) == 0:
+            raise ValueError("values must hold at least one value, got none")
+        object.__setattr__(self, "values", values)
+        if self.initial is not None and self.index(self.initial) is None:
+            raise ValueError(
+                f"initial must be one of the slider values {values}, "
+                f"got {self.initial!r}"
+            )
+
+    def index(self, value):
+        """Position of ``value`` in ``values``, or None."""
+        for k, v in enumerate(self.values):
+            if v == value or (_is_number(v) and _is_number(value)
+                              and np.isclose(v, value)):
+                return k
+        return None
+
+    @property
+    def start(self):
+        """Index of the initial value."""
+        return 0 if self.initial is None else self.index(self.initial)
+
+    def text(self, value):
+        """The value as shown beside the slider."""
+        return self.fmt.format(value) if _is_number(value) else str(value)
+
+
+def _is_number(value):
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, bool
+    )
+
+
+def _as_sliders(controls):
+    if not isinstance(controls, dict) or not controls:
+        raise ValueError(
+            "controls must be a non-empty dict mapping parameter names to "
+            f"Slider objects or sequences of values, got {controls!r}"
+        )
+    sliders = {}
+    for name, spec in controls.items():
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ValueError(
+                f"controls keys must be parameter names (identifiers), got {name!r}"
+            )
+        slider = spec if isinstance(spec, Slider) else Slider(tuple(spec))
+        if slider.label is None:
+            slider = Slider(slider.values, name, slider.initial, slider.fmt)
+        sliders[name] = slider
+    return sliders
+
+
+def static_mode():
+    """True when figures should render as static HTML rather than widgets."""
+    flag = os.environ.get(STATIC_ENV)
+    if flag is not None:
+        return flag == "1"
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return True
+    shell = get_ipython()
+    return shell is None or not hasattr(shell, "kernel")
+
+
+class InteractiveFigure:
+    """A Matplotlib figure redrawn from slider values; see :func:`interactive_figure`."""
+
+    def __init__(self, draw, controls, *, figsize=(6.4, 4.0), dpi=100, caption=""):
+        if not callable(draw):
+            raise ValueError(f"draw must be a callable draw(fig, **params), got {draw!r}")
+        self.draw = draw
+        self.sliders = _as_sliders(controls)
+        self.figsize = figsize
+        self.dpi = dpi
+        self.caption = caption
+        n_frames = int(np.prod([len(s.values) for s in self.sliders.values()]))
+        if n_frames > MAX_FRAMES:
+            raise ValueError(
+                f"controls give {n_frames} combinations of values, more than the "
+                f"{MAX_FRAMES} frames a static page can hold; use fewer values"
+            )
+        self.n_frames = n_frames
+        self._figure = None
+        self._widget = None
+
+    # -- drawing ----------------------------------------------------------
+
+    def render(self, **params):
+        """Draw the figure for ``params`` and return it as PNG bytes."""
+        if self._figure is None:
+            self._figure = Figure(figsize=self.figsize, dpi=self.dpi)
+        fig = self._figure
+        fig.clear()
+        self.draw(fig, **params)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=self.dpi)
+        return buffer.getvalue()
+
+    def initial_params(self):
+        """The slider values the figure starts from."""
+        return {name: s.values[s.start] for name, s in self.sliders.items()}
+
+    # -- static page ------------------------------------------------------
+
+    def frames(self):
+        """PNG bytes of every frame, the last slider varying fastest."""
+        names = list(self.sliders)
+        grids = [self.sliders[name].values for name in names]
+        return [self.render(**dict(zip(names, combo, strict=True)))
+                for combo in itertools.product(*grids)]
+
+    def to_html(self):
+        """Self-contained HTML: every frame embedded, sliders driven by inline JS."""
+        frames = self.frames()
+        digest = hashlib.sha1(b"".join(frames)).hexdigest()[:12]
+        uid = f"otnotes-interactive-{digest}"
+        sizes = [len(s.values) for s in self.sliders.values()]
+        strides = [int(np.prod(sizes[k + 1:])) for k in range(len(sizes))]
+        uris = ["data:image/png;base64," + base64.b64encode(f).decode("ascii")
+                for f in frames]
+        start = sum(s.start * st for s, st in zip(self.sliders.values(), strides,
+                                                  strict=True))
+        rows = []
+        for name, slider in self.sliders.items():
+            texts = [slider.text(v) for v in slider.values]
+            rows.append(
+                '<label class="otnotes-control">'
+                f'<span class="otnotes-label">{html.escape(slider.label)}</span> '
+                f'<input type="range" min="0" max="{len(slider.values) - 1}" '
+                f'step="1" value="{slider.start}" data-name="{name}" '
+                f'data-texts="{html.escape(json.dumps(texts))}" '
+                f'aria-label="{html.escape(slider.label)}"> '
+                f'<output>{html.escape(texts[slider.start])}</output></label>'
+            )
+        alt = html.escape(self.caption or "interactive figure")
+        payload = json.dumps({"frames": uris, "strides": strides})
+        caption = (f'<div class="otnotes-caption">{html.escape(self.caption)}</div>'
+                   if self.caption else "")
+        return (
+            f'<div class="otnotes-interactive" id="{uid}" '
+            f'data-frames="{len(frames)}">'
+            f'<div class="otnotes-controls">{"".join(rows)}</div>'
+            f'<img class="otnotes-frame" src="{uris[start]}" alt="{alt}" '
+            'style="max-width:100%;height:auto">'
+            f"{caption}"
+            f'<script type="application/json" class="otnotes-data">{payload}</script>'
+            "<script>(function(){"
+            f'var root=document.getElementById("{uid}");'
+            'var data=JSON.parse(root.querySelector(".otnotes-data").textContent);'
+            'var inputs=root.querySelectorAll("input[type=range]");'
+            'var img=root.querySelector("img.otnotes-frame");'
+            "function show(){var k=0;inputs.forEach(function(el,i){"
+            "var v=parseInt(el.value,10);k+=v*data.strides[i];"
+            'el.parentNode.querySelector("output").textContent='
+            "JSON.parse(el.dataset.texts)[v];});img.src=data.frames[k];}"
+            'inputs.forEach(function(el){el.addEventListener("input",show);});'
+            "})();</script></div>"
+        )
+
+    # -- live kernel --------------------------------------------------------
+
+    def widget(self):
+        """An ipywidgets box: one slider per control above the figure."""
+        if self._widget is not None:
+            return self._widget
+        import ipywidgets as widgets
+
+        controls = []
+        for slider in self.sliders.values():
+            options = [(slider.text(v), v) for v in slider.values]
+            controls.append(widgets.SelectionSlider(
+                options=options, value=slider.values[slider.start],
+                description=slider.label, continuous_update=True,
+                style={"description_width": "initial"},
+                layout=widgets.Layout(width="min(100%, 32em)"),
+            ))
+        image = widgets.Image(value=self.render(**self.initial_params()),
+                              format="png", layout=widgets.Layout(max_width="100%"))
+        names = list(self.sliders)
+
+        def redraw(_change=None):
+            params = {n: c.value for n, c in zip(names, controls, strict=True)}
+            image.value = self.render(**params)
+
+        for control in controls:
+            control.observe(redraw, names="value")
+        box = widgets.VBox([*controls, image])
+        box.add_class("otnotes-interactive")
+        self._widget = box
+        return box
+
+    # -- display ---------------------------------------------------------------
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        if static_mode():
+            return {"text/html": self.to_html(),
+                    "text/plain": f"<interactive figure, {self.n_frames} frames>"}
+        return self.widget()._repr_mimebundle_(include=include, exclude=exclude)
+
+
+def interactive_figure(draw, controls, *, figsize=(6.4, 4.0), dpi=100, caption=""):
+    """Make a figure with sliders that works in a kernel and on a static page.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(fig, **params)`` draws on an empty Matplotlib ``Figure`` (make
+        axes with ``fig.subplots()``) for the given parameter values.
+    controls : dict
+        Maps each parameter name of ``draw`` to a :class:`Slider` or to a
+        sequence of values. The static page holds one frame per combination
+        of values, at most ``MAX_FRAMES`` in all.
+    figsize : (float, float), default (6.4, 4.0)
+        Figure size in inches.
+    dpi : int, default 100
+        Resolution of each frame.
+    caption : str, optional
+        Text below the figure, also the image's alternative text.
+
+    Returns
+    -------
+    InteractiveFigure
+        Displaying it shows the widget in a kernel and HTML on a static page;
+        ``.to_html()`` and ``.widget()`` give either form explicitly.
+    """
+    return InteractiveFigure(draw, controls, figsize=figsize, dpi=dpi, caption=caption)
