@@ -13,7 +13,7 @@ PORT ?= 8000
 JB_FLAGS ?=
 
 .PHONY: help install book strict-book test lint unit browser-check chromium serve \
-        clean setup-cells bench
+        clean setup-cells strip bench
 
 help:
 	@echo "make book         build the website into $(HTML)"
@@ -21,6 +21,7 @@ help:
 	@echo "make serve        serve the built site on http://127.0.0.1:$(PORT)"
 	@echo "make bench        benchmarks (not part of make test)"
 	@echo "make setup-cells  rewrite every chapter's install cell from _config.yml"
+	@echo "make strip        remove outputs from every notebook before committing"
 	@echo "make clean        remove build outputs (keeps $(VENV))"
 
 install: $(STAMP)
@@ -60,7 +61,7 @@ chromium:
 browser-check: $(STAMP) chromium
 	$(BIN)/python tools/browser_check.py $(HTML) --screenshots _build/screenshots
 
-test: lint unit strict-book browser-check
+test: chromium lint unit strict-book browser-check
 
 serve:
 	@test -f $(HTML)/index.html || { echo "No site yet: run make book first"; exit 1; }
@@ -68,6 +69,9 @@ serve:
 
 setup-cells: $(STAMP)
 	$(BIN)/python tools/setup_cells.py --write
+
+strip: $(STAMP)
+	$(BIN)/python tools/strip_outputs.py
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -127,11 +127,12 @@ def static_mode():
 
 
 class InteractiveFigure:
-    """A Matplotlib figure redrawn from slider values; see :func:`interactive_figure`."""
+    """A figure redrawn from slider values; see :func:`interactive_figure`."""
 
     def __init__(self, draw, controls, *, figsize=(6.4, 4.0), dpi=100, caption=""):
         if not callable(draw):
-            raise ValueError(f"draw must be a callable draw(fig, **params), got {draw!r}")
+            raise ValueError(
+                f"draw must be a callable draw(fig, **params), got {draw!r}")
         self.draw = draw
         self.sliders = _as_sliders(controls)
         self.figsize = figsize

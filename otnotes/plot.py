@@ -63,7 +63,7 @@ def plot_matching(x, y, sigma, *, ax=None, size=30, color=TRANSPORT, linewidth=1
 
 
 def plot_plan(x, y, rows, cols, mass, *, ax=None, size=30, max_width=4.0):
-    """Draw a transport plan given as entries (rows, cols, mass) as weighted segments."""
+    """Draw a plan given as entries (rows, cols, mass) as weighted segments."""
     ax = _axes(ax)
     xs, ys = _as_2d(x), _as_2d(y)
     mass = np.asarray(mass, dtype=float)

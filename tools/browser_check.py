@@ -89,7 +89,10 @@ SLIDERS_JS = """() => {
   return stuck;
 }"""
 
-RAW_TEX = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{|\\[A-Za-z]{2,}\{|\$[^$\s][^$]*\$")
+# Display and inline delimiters, environments, commands with an argument.
+RAW_TEX = re.compile(
+    r"\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{|\\[A-Za-z]{2,}\{|\$[^$\s][^$]*\$"
+)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -208,6 +211,7 @@ def main(argv=None):
             failures += bool(problems)
         browser.close()
     server.shutdown()
+    server.server_close()
     print(f"{len(pages) - failures} pages passed, {failures} failed")
     return 1 if failures else 0
 

@@ -1,0 +1,146 @@
+"""The book's sources follow the rules of CONTRIBUTING.md."""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from tools.setup_cells import SETUP_TAG, load_config, setup_cell_source
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOK = ROOT / "book"
+CONFIG = load_config(ROOT)
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+
+
+def toc_files(node):
+    """Every file named in the table of contents, without suffix."""
+    files = []
+    if isinstance(node, dict):
+        if "file" in node:
+            files.append(node["file"])
+        if "root" in node:
+            files.append(node["root"])
+        for key in ("parts", "chapters", "sections"):
+            for child in node.get(key, []):
+                files += toc_files(child)
+    return files
+
+
+def book_sources():
+    return sorted(
+        p for p in BOOK.rglob("*")
+        if p.suffix in (".ipynb", ".md")
+        and not any(part.startswith(("_", ".")) for part in p.relative_to(BOOK).parts)
+    )
+
+
+NOTEBOOKS = sorted(BOOK.rglob("*.ipynb"))
+CHAPTERS = [p for p in NOTEBOOKS if ".ipynb_checkpoints" not in p.parts]
+
+
+def tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def read(path):
+    return nbformat.read(path, as_version=4)
+
+
+def test_toc_and_book_folder_agree():
+    listed = toc_files(TOC)
+    assert len(listed) == len(set(listed)), "a file is listed twice in _toc.yml"
+    on_disk = {p.relative_to(ROOT).with_suffix("").as_posix() for p in book_sources()}
+    missing = [f for f in listed if f not in on_disk]
+    unlisted = sorted(on_disk - set(listed))
+    assert not missing, f"_toc.yml lists files that do not exist: {missing}"
+    assert not unlisted, f"files in book/ missing from _toc.yml: {unlisted}"
+
+
+def test_toc_has_the_parts_and_back_matter():
+    captions = [part["caption"] for part in TOC["parts"]]
+    assert captions[0] == "Foundations"
+    assert captions[-1] == "Back matter"
+    assert set(captions) <= {"Foundations", "Numerical methods", "Machine learning",
+                             "Back matter"}
+    back = {c["file"] for c in TOC["parts"][-1]["chapters"]}
+    assert {"book/back/how-to-use", "book/back/notation",
+            "book/back/bibliography"} <= back
+
+
+def test_build_executes_every_notebook_and_fails_on_errors():
+    assert CONFIG["execute"]["execute_notebooks"] == "force"
+    assert CONFIG["execute"]["allow_errors"] is False
+    sphinx = CONFIG["sphinx"]["config"]
+    assert sphinx["nb_execution_raise_on_error"] is True
+    assert sphinx["nb_ipywidgets_js"] == {}
+    assert "book_build" in CONFIG["sphinx"]["extra_extensions"]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_notebook_is_stored_without_outputs(path):
+    nb = read(path)
+    for k, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"cell {k} of {path.name} has outputs"
+            assert cell.execution_count is None, f"cell {k} has an execution count"
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_starts_with_the_install_cell(path):
+    nb = read(path)
+    first = next(c for c in nb.cells if c.cell_type == "code")
+    assert SETUP_TAG in tags(first) and "remove-cell" in tags(first)
+    assert first.source == setup_cell_source(CONFIG), (
+        f"{path.name}: the install cell disagrees with _config.yml; "
+        "run `make setup-cells`"
+    )
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_coding_exercises_have_stub_solution_and_checker(path):
+    cells = read(path).cells
+    stubs = [k for k, c in enumerate(cells) if "stub" in tags(c)]
+    solutions = [k for k, c in enumerate(cells) if "solution" in tags(c)]
+    assert len(stubs) == len(solutions), (
+        f"{path.name}: {len(stubs)} stub cells but {len(solutions)} solution cells")
+    for k in stubs:
+        code = [j for j in range(k + 1, len(cells)) if cells[j].cell_type == "code"]
+        assert len(code) >= 2, f"{path.name}: stub cell {k} is not followed by code"
+        solution, check = cells[code[0]], cells[code[1]]
+        assert "solution" in tags(solution), (
+            f"{path.name}: the code cell after stub cell {k} is not tagged solution")
+        assert "hide-input" in tags(solution), (
+            f"{path.name}: solution cell {code[0]} should be hidden (hide-input)")
+        assert "check" in tags(check) and re.search(r"\bcheck_\w+\(", check.source), (
+            f"{path.name}: the cell after solution {code[0]} should call a checker")
+        exercise = [j for j in range(k) if cells[j].cell_type == "markdown"][-1]
+        assert "{exercise}" in cells[exercise].source, (
+            f"{path.name}: stub cell {k} does not follow an exercise statement")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_meets_the_template(path):
+    cells = read(path).cells
+    markdown = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    code = "\n".join(c.source for c in cells if c.cell_type == "code")
+    exercises = re.findall(r"```\{exercise\}\s*([^\n]*)", markdown)
+    assert len(exercises) >= 5, f"{path.name}: {len(exercises)} exercises, need 5"
+    for title in exercises:
+        assert re.match(r"★{1,3}(?!★)", title), f"exercise without ★ rating: {title}"
+    math_solutions = re.findall(r"```\{solution\}[^\n]*\n((?::[^\n]*\n)*)", markdown)
+    assert len(math_solutions) >= 2, f"{path.name}: fewer than 2 worked solutions"
+    for options in math_solutions:
+        assert ":class: dropdown" in options, "worked solutions must be hidden"
+    assert sum("stub" in tags(c) for c in cells) >= 2, "fewer than 2 coding exercises"
+    assert len(re.findall(r"\binteractive_figure\(", code)) >= 2, (
+        f"{path.name}: fewer than 2 interactive figures")
+    assert re.search(r"```\{prf:theorem\}", markdown), "no theorem"
+    assert re.search(r"```\{prf:proof\}", markdown), "no proof"
+    assert re.search(r"\{cite(:[pt])?\}`", markdown), "no citation"
+    for heading in ("Summary", "Going further", "Exercises"):
+        assert re.search(rf"^#+ .*{heading}", markdown, re.M | re.I), (
+            f"{path.name}: no '{heading}' section")
