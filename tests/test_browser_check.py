@@ -32,9 +32,13 @@ def report(tmp_path_factory):
         "outside_image": '<img src="https://example.org/picture.png" alt="x">',
         "js_error": "<script>throw new Error('boom');</script>",
         "stuck_figure": stuck,
+        "chapter": '<a href="https://mybinder.org/v2/gh/o/r/main">Binder</a>',
     }
     for name, body in pages.items():
         (site / f"{name}.html").write_text(PAGE.format(body), encoding="utf-8")
+    # "chapter" was built from a notebook but has no Colab or download link.
+    (site / "_sources").mkdir()
+    (site / "_sources" / "chapter.ipynb").write_text("{}", encoding="utf-8")
     shots = tmp_path_factory.mktemp("shots")
     import contextlib
     import io
@@ -69,11 +73,15 @@ def test_each_broken_page_fails_for_its_reason(report):
     assert "JavaScript error" in lines_for(text, "js_error")
     assert "FAIL stuck_figure.html" in text
     assert "interactive figure does not respond" in lines_for(text, "stuck_figure")
-    assert "2 pages passed, 4 failed" in text
+    assert "FAIL chapter.html" in text
+    chapter = lines_for(text, "chapter")
+    assert "no colab link" in chapter and "no download link" in chapter
+    assert "no binder link" not in chapter
+    assert "2 pages passed, 5 failed" in text
 
 
 def test_screenshots_are_kept(report):
     _, _, shots = report
     assert sorted(p.name for p in shots.glob("*.png")) == sorted(
         f"{name}.png" for name in ("index", "good_figure", "raw_tex", "outside_image",
-                                   "js_error", "stuck_figure"))
+                                   "js_error", "stuck_figure", "chapter"))

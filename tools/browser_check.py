@@ -8,7 +8,9 @@ to another host blocked. A page fails when
   MathJax error or undefined macro in a formula,
 - an image did not load,
 - JavaScript raised an error or logged one to the console,
-- an interactive figure does not change its frame when its slider moves.
+- an interactive figure does not change its frame when its slider moves,
+- a chapter (a page built from a notebook) lacks its Colab or Binder button
+  or its .ipynb download.
 
 A full-page screenshot of every page is kept in the screenshots folder.
 
@@ -90,6 +92,15 @@ SLIDERS_JS = """() => {
 }"""
 
 # Display and inline delimiters, environments, commands with an argument.
+LAUNCH_LINKS_JS = """() => {
+  const hrefs = Array.from(document.querySelectorAll('a[href]'), a => a.href);
+  return {
+    colab: hrefs.some(h => h.includes('colab.research.google.com')),
+    binder: hrefs.some(h => h.includes('mybinder.org')),
+    download: hrefs.some(h => h.includes('/_sources/') && h.endsWith('.ipynb')),
+  };
+}"""
+
 RAW_TEX = re.compile(
     r"\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{|\\[A-Za-z]{2,}\{|\$[^$\s][^$]*\$"
 )
@@ -129,8 +140,12 @@ def find_chromium():
     return None
 
 
-def check_page(context, url):
-    """Load one page; return (problems, number of formulas, interactive count)."""
+def check_page(context, url, notebook):
+    """Load one page; return (page, problems, number of formulas, figures).
+
+    ``notebook`` says whether the page was built from a notebook, so must
+    carry launch buttons.
+    """
     problems = []
     page = context.new_page()
     page.on("pageerror", lambda exc: problems.append(f"JavaScript error: {exc}"))
@@ -150,6 +165,10 @@ def check_page(context, url):
         problems.append(f"MathJax error: {error}")
     for src in page.evaluate(BROKEN_IMAGES_JS):
         problems.append(f"image not loaded: {src}")
+    if notebook:
+        links = page.evaluate(LAUNCH_LINKS_JS)
+        problems += [f"no {name} link on a chapter page"
+                     for name, found in links.items() if not found]
     interactive = page.locator(".otnotes-interactive").count()
     for stuck in page.evaluate(SLIDERS_JS):
         problems.append(f"interactive figure does not respond: {stuck}")
@@ -195,7 +214,10 @@ def main(argv=None):
         for path in pages:
             rel = path.relative_to(args.site).as_posix()
             outside.clear()
-            page, problems, formulas, interactive = check_page(context, f"{base}/{rel}")
+            source = args.site / "_sources" / path.relative_to(args.site).with_suffix(
+                ".ipynb")
+            page, problems, formulas, interactive = check_page(
+                context, f"{base}/{rel}", notebook=source.exists())
             problems += [f"request to another host: {url}" for url in outside]
             if args.screenshots is not None:
                 shot = args.screenshots / (rel.removesuffix(".html").replace("/", "__")
