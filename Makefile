@@ -1,6 +1,7 @@
 # Two commands set everything up on a fresh machine:
 #   make book   build the website into _build/html
-#   make test   lint, unit tests, strict build of every chapter, browser check
+#   make test   lint, unit tests, strict build of every chapter, browser check,
+#               student edition (checked for solutions), Colab-like run
 # Both create .venv when missing and install the pinned requirements.
 
 PYTHON ?= python3
@@ -13,12 +14,14 @@ PORT ?= 8000
 JB_FLAGS ?=
 
 .PHONY: help install book strict-book test lint unit browser-check chromium serve \
-        clean setup-cells strip bench
+        clean setup-cells strip bench student colab-run
 
 help:
 	@echo "make book         build the website into $(HTML)"
 	@echo "make test         lint, unit tests, strict build, browser check"
 	@echo "make serve        serve the built site on http://127.0.0.1:$(PORT)"
+	@echo "make student      student edition: _build/student/{notebooks,html}"
+	@echo "make colab-run    run every chapter in a Colab-like environment"
 	@echo "make bench        benchmarks (not part of make test)"
 	@echo "make setup-cells  rewrite every chapter's install cell from _config.yml"
 	@echo "make strip        remove outputs from every notebook before committing"
@@ -61,7 +64,25 @@ chromium:
 browser-check: $(STAMP) chromium
 	$(BIN)/python tools/browser_check.py $(HTML) --screenshots _build/screenshots
 
-test: chromium lint unit strict-book browser-check
+test: chromium lint unit strict-book browser-check student colab-run
+
+# The student edition: notebooks without solutions, and a website built from
+# them (checkers are not strict there: the stubs are not solved).
+STUDENT := _build/student
+student: $(STAMP)
+	$(BIN)/python tools/student_edition.py notebooks
+	$(BIN)/python tools/student_edition.py source
+	rm -rf $(STUDENT)/site $(STUDENT)/html
+	OTNOTES_STRICT_CHECKS=0 $(BIN)/jupyter-book build $(STUDENT)/source -W -n \
+	    --keep-going --path-output $(STUDENT)/site $(JB_FLAGS)
+	mv $(STUDENT)/site/_build/html $(STUDENT)/html
+	$(BIN)/python tools/check_student_edition.py $(STUDENT) \
+	    $(if $(wildcard $(HTML)/index.html),--control $(HTML))
+
+# Every chapter executed from its install cell in a fresh environment holding
+# only what Colab preinstalls among our dependencies.
+colab-run: $(STAMP)
+	$(BIN)/python tools/colab_run.py
 
 serve:
 	@test -f $(HTML)/index.html || { echo "No site yet: run make book first"; exit 1; }

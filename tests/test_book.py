@@ -64,7 +64,7 @@ def test_toc_has_the_parts_and_back_matter():
     assert captions[0] == "Foundations"
     assert captions[-1] == "Back matter"
     assert set(captions) <= {"Foundations", "Numerical methods", "Machine learning",
-                             "Back matter"}
+                             "For instructors", "Back matter"}
     back = {c["file"] for c in TOC["parts"][-1]["chapters"]}
     assert {"book/back/how-to-use", "book/back/notation",
             "book/back/bibliography"} <= back

@@ -6,15 +6,25 @@
 - Drops sphinx-thebe's scripts (added by jupyter-book even with thebe off),
   which would point pages at a third-party CDN, and starts pages in the
   theme's light mode (figures are drawn on white).
+- Provides the ``exercise-index`` directive: a table of every exercise of
+  the book (chapter, title, difficulty, kind, estimated time) read from the
+  notebooks at build time, so it never drifts from them.
 - Makes otnotes interactive figures render as static HTML (no kernel on a
   website) and makes exercise checkers raise when a reference solution fails,
   by setting their environment variables before any notebook is executed.
 """
 
 import os
+import re
 import shutil
 from importlib.util import find_spec
 from pathlib import Path
+
+import nbformat
+import yaml
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.util.docutils import SphinxDirective
 
 # Parts of MathJax's es5 tree that the tex-chtml component loads on demand.
 MATHJAX_PARTS = ["tex-chtml.js", "input/tex/extensions", "output/chtml/fonts/woff-v2",
@@ -67,9 +77,74 @@ def _copy_mathjax(app, exception):
             shutil.copy2(src, dst)
 
 
+EXERCISE = re.compile(
+    r"^(`{3,}|:{3,})\{exercise\}[ \t]*(?P<title>[^\n]*)\n"
+    r"(?P<options>(?::[^\n]*\n)*)", re.M)
+STARS = re.compile(r"^(★{1,3})\s*(.*)$")
+# Estimated minutes by number of stars, for mathematical and coding exercises.
+MINUTES = {"mathematical": {1: 10, 2: 25, 3: 45}, "coding": {1: 15, 2: 30, 3: 60}}
+
+
+def exercises_in(path):
+    """(title, stars, kind, label) of every exercise of a notebook, in order."""
+    cells = nbformat.read(path, as_version=4).cells
+    found = []
+    for k, cell in enumerate(cells):
+        if cell.cell_type != "markdown":
+            continue
+        for match in EXERCISE.finditer(cell.source):
+            stars, title = STARS.match(match["title"]).groups()
+            label = re.search(r":label:\s*(\S+)", match["options"])
+            following = next((c for c in cells[k + 1:] if c.cell_type == "code"), None)
+            coding = following is not None and "stub" in following.metadata.get(
+                "tags", [])
+            found.append((title.strip(), len(stars),
+                          "coding" if coding else "mathematical",
+                          label.group(1) if label else None))
+    return found
+
+
+def toc_order(confdir):
+    """Docnames in the order of _toc.yml."""
+    def walk(node):
+        if isinstance(node, dict):
+            for key in ("root", "file"):
+                if key in node:
+                    yield node[key]
+            for key in ("parts", "chapters", "sections"):
+                for child in node.get(key, []):
+                    yield from walk(child)
+
+    with open(Path(confdir) / "_toc.yml", encoding="utf-8") as stream:
+        return list(walk(yaml.safe_load(stream)))
+
+
+class ExerciseIndex(SphinxDirective):
+    """A table of all exercises in the notebooks of the table of contents."""
+
+    def run(self):
+        rows = []
+        for docname in toc_order(self.env.app.confdir):
+            path = Path(self.env.doc2path(docname))
+            if path.suffix != ".ipynb":
+                continue
+            self.env.note_dependency(str(path))
+            rows += [(docname, *exercise) for exercise in exercises_in(path)]
+        lines = ["| Chapter | Exercise | Difficulty | Kind | Time (min) |",
+                 "|---|---|---|---|---|"]
+        for docname, title, stars, kind, label in rows:
+            exercise = f"{{ref}}`{title} <{label}>`" if label else title
+            lines.append(f"| {{doc}}`/{docname}` | {exercise} | {'★' * stars} | "
+                         f"{kind} | {MINUTES[kind][stars]} |")
+        container = nodes.container(classes=["otnotes-exercise-index"])
+        self.state.nested_parse(StringList(lines), self.content_offset, container)
+        return [container]
+
+
 def setup(app):
     os.environ.setdefault("OTNOTES_STATIC", "1")
     os.environ.setdefault("OTNOTES_STRICT_CHECKS", "1")
+    app.add_directive("exercise-index", ExerciseIndex)
     app.connect("config-inited", _configure)
     app.connect("html-page-context", _drop_thebe, priority=900)
     app.connect("build-finished", _copy_mathjax)
