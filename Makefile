@@ -43,6 +43,7 @@ book: $(STAMP)
 
 # Warnings are errors, references must resolve, every notebook is executed.
 strict-book: $(STAMP)
+	rm -rf $(HTML)
 	$(BIN)/jupyter-book build . -W -n --keep-going $(JB_FLAGS)
 
 lint: $(STAMP)

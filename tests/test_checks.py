@@ -1,0 +1,261 @@
+"""Tests of the exercise checkers: right answers pass, wrong ones say what is wrong."""
+
+import numpy as np
+import pytest
+
+from otnotes import checks
+from otnotes.checks import (
+    CheckResult,
+    ExerciseCheckError,
+    check_array,
+    check_assignment,
+    check_equalization,
+    check_flow_log_density,
+    check_function,
+    check_monotone_map,
+    check_monotone_rearrangement,
+    check_permutation,
+    check_plan,
+)
+from otnotes.images import equalize_histogram
+from otnotes.pushforward import monotone_map_samples
+
+
+@pytest.fixture(autouse=True)
+def lenient(monkeypatch):
+    """Checkers return results instead of raising, unless a test asks."""
+    monkeypatch.delenv(checks.STRICT_ENV, raising=False)
+
+
+def assert_fails(result, *fragments):
+    assert isinstance(result, CheckResult)
+    assert not result.passed
+    assert "✘ not yet" in repr(result)
+    for fragment in fragments:
+        assert fragment in result.message, result.message
+
+
+def assert_passes(result):
+    assert isinstance(result, CheckResult)
+    assert result.passed, result.message
+    assert "✔ passed" in repr(result)
+
+
+# -- the result object and strict mode -------------------------------------------
+
+
+def test_result_html_escapes_and_marks():
+    result = CheckResult("check_x", False, "a < b & c")
+    html = result._repr_html_()
+    assert "a &lt; b &amp; c" in html
+    assert 'data-passed="false"' in html
+    assert not result
+
+
+def test_strict_mode_raises_on_failure(monkeypatch):
+    monkeypatch.setenv(checks.STRICT_ENV, "1")
+    with pytest.raises(ExerciseCheckError, match="not a permutation"):
+        check_permutation([0, 0, 1], 3)
+    assert_passes(check_permutation([2, 0, 1], 3))
+
+
+# -- generic checkers ------------------------------------------------------------
+
+
+def test_check_permutation():
+    assert_passes(check_permutation([1, 2, 0], 3))
+    assert_fails(check_permutation([0, 0, 1], 3), "not a permutation",
+                 "target 0 is used 2 times", "target 2 never")
+    assert_fails(check_permutation([0, 1], 3), "shape (3,)")
+    assert_fails(check_permutation([0, 1, 3], 3), "indices in 0..2")
+    assert_fails(check_permutation([0, 1.5, 2], 3), "integer indices")
+    assert_fails(check_permutation(None, 3), "did you return a value")
+
+
+def test_check_assignment():
+    C = np.array([[4.0, 1.0, 3.0], [2.0, 0.0, 5.0], [3.0, 2.0, 2.0]])
+    # Optimal: 0 -> 1 (1), 1 -> 0 (2), 2 -> 2 (2): total 5.
+    assert_passes(check_assignment([1, 0, 2], C))
+    assert_fails(check_assignment([0, 1, 2], C), "total cost 6", "optimum is 5")
+    assert_fails(check_assignment([1, 1, 2], C), "not a permutation")
+
+
+def test_check_plan():
+    a = np.array([0.5, 0.5])
+    b = np.array([0.25, 0.75])
+    P = np.array([[0.25, 0.25], [0.0, 0.5]])
+    assert_passes(check_plan(P, a, b))
+    assert_fails(check_plan(np.array([[0.5, 0.0], [0.0, 0.5]]), a, b),
+                 "column sums (second marginal)")
+    assert_fails(check_plan(np.array([[0.75, -0.25], [0.0, 0.5]]), a, b),
+                 "negative entry")
+    C = np.array([[0.0, 1.0], [1.0, 0.0]])
+    assert_passes(check_plan(P, a, b, C, optimal_cost=0.25))
+    worse = np.array([[0.0, 0.5], [0.25, 0.25]])
+    assert_fails(check_plan(worse, a, b, C, optimal_cost=0.25), "cost 0.75",
+                 "above the optimum")
+
+
+def test_check_monotone_map():
+    x = np.array([2.0, 0.0, 1.0])
+    assert_passes(check_monotone_map([5.0, 1.0, 3.0], x))
+    assert_fails(check_monotone_map([1.0, 5.0, 3.0], x), "not non-decreasing")
+    assert_fails(check_monotone_map([3.0, 1.0, 3.0], x, strict=True), "not increasing")
+
+
+def test_check_array():
+    assert_passes(check_array([1.0, 2.0], [1.0, 2.0]))
+    assert_fails(check_array([1.0, 2.5], [1.0, 2.0], name="v"), "index 1",
+                 "2.5 instead of 2")
+    assert_fails(check_array([1.0], [1.0, 2.0]), "shape (2,)")
+
+
+def test_check_function():
+    assert_passes(check_function(np.square, lambda t: t * t, [(np.arange(3.0),)]))
+    assert_fails(check_function(np.negative, lambda t: t * t, [(np.arange(3.0),)]),
+                 "test input 0")
+
+    def unfinished(t):
+        raise NotImplementedError
+
+    assert_fails(check_function(unfinished, np.square, [(1.0,)]), "NotImplementedError")
+    assert_fails(check_function(3, np.square, [(1.0,)]), "should be a function")
+
+
+# -- check_equalization ----------------------------------------------------------
+
+
+def cdf_by_loops(gray):
+    flat = gray.ravel()
+    return np.array([np.mean(flat <= v) for v in flat]).reshape(gray.shape)
+
+
+def test_check_equalization_accepts_right_answers():
+    assert_passes(check_equalization(cdf_by_loops))
+    assert_passes(check_equalization(equalize_histogram))
+
+
+def test_check_equalization_names_strict_inequality():
+    def strict(gray):
+        flat = gray.ravel()
+        return np.array([np.mean(flat < v) for v in flat]).reshape(gray.shape)
+
+    assert_fails(check_equalization(strict), "strictly darker", "<= v")
+
+
+def test_check_equalization_names_missing_division():
+    def counts(gray):
+        return cdf_by_loops(gray) * gray.size
+
+    assert_fails(check_equalization(counts), "divide the counts")
+
+
+def test_check_equalization_names_ranks():
+    assert_fails(check_equalization(lambda g: equalize_histogram(g, method="rank")),
+                 "same grey level")
+
+
+def test_check_equalization_reports_shape_and_errors():
+    assert_fails(check_equalization(lambda g: cdf_by_loops(g).ravel()), "shape (2, 3)")
+
+    def unfinished(gray):
+        raise NotImplementedError
+
+    assert_fails(check_equalization(unfinished), "NotImplementedError")
+    assert_fails(check_equalization(lambda g: g), "pixels are wrong", "should become")
+
+
+# -- check_monotone_rearrangement ------------------------------------------------
+
+
+def test_check_monotone_rearrangement_accepts_right_answers():
+    assert_passes(check_monotone_rearrangement(monotone_map_samples))
+
+    def reversed_ties(x, y):
+        # Break ties in the opposite order: still a valid answer.
+        n = x.size
+        order = np.lexsort((-np.arange(n), x))
+        ranks = np.empty(n, dtype=int)
+        ranks[order] = np.arange(n)
+        index = np.ceil(y.size * (ranks + 0.5) / n).astype(int) - 1
+        return np.sort(y)[index]
+
+    assert_passes(check_monotone_rearrangement(reversed_ties))
+
+
+def test_check_monotone_rearrangement_names_values_outside_target():
+    assert_fails(check_monotone_rearrangement(lambda x, y: x), "not one of the target")
+
+
+def test_check_monotone_rearrangement_names_non_monotone():
+    def decreasing(x, y):
+        return monotone_map_samples(-x, y)
+
+    assert_fails(check_monotone_rearrangement(decreasing), "not monotone")
+
+
+def test_check_monotone_rearrangement_names_wrong_counts():
+    def shifted_levels(x, y):
+        # Levels r/n instead of (r - 1/2)/n: wrong once n differs from m.
+        n = x.size
+        ranks = np.empty(n, dtype=int)
+        ranks[np.argsort(x, kind="stable")] = np.arange(1, n + 1)
+        index = np.ceil(y.size * ranks / n).astype(int) - 1
+        return np.sort(y)[index]
+
+    assert_fails(check_monotone_rearrangement(shifted_levels), "samples to",
+                 "(r - 1/2)/n")
+
+
+def test_check_monotone_rearrangement_reports_shape():
+    assert_fails(check_monotone_rearrangement(lambda x, y: y[:-1]), "shape (4,)")
+
+
+# -- check_flow_log_density ------------------------------------------------------
+
+
+def log_density(y, T_inverse, dT):
+    x = T_inverse(y)
+    return -0.5 * x**2 - 0.5 * np.log(2 * np.pi) - np.log(np.abs(dT(x)))
+
+
+def test_check_flow_log_density_accepts_right_answer():
+    assert_passes(check_flow_log_density(log_density))
+
+
+def test_check_flow_log_density_names_missing_absolute_value():
+    def no_abs(y, T_inverse, dT):
+        x = T_inverse(y)
+        with np.errstate(invalid="ignore"):
+            return -0.5 * x**2 - 0.5 * np.log(2 * np.pi) - np.log(dT(x))
+
+    assert_fails(check_flow_log_density(no_abs), "contains NaN", "|T'|")
+
+
+def test_check_flow_log_density_names_inverted_jacobian():
+    def multiplied(y, T_inverse, dT):
+        x = T_inverse(y)
+        return -0.5 * x**2 - 0.5 * np.log(2 * np.pi) + np.log(np.abs(dT(x)))
+
+    assert_fails(check_flow_log_density(multiplied), "multiplied by |T'(x)|")
+
+
+def test_check_flow_log_density_names_missing_jacobian():
+    def no_jacobian(y, T_inverse, dT):
+        x = T_inverse(y)
+        return -0.5 * x**2 - 0.5 * np.log(2 * np.pi)
+
+    assert_fails(check_flow_log_density(no_jacobian), "Jacobian factor")
+
+
+def test_check_flow_log_density_names_density_instead_of_log():
+    def density(y, T_inverse, dT):
+        return np.exp(log_density(y, T_inverse, dT))
+
+    assert_fails(check_flow_log_density(density), "return its logarithm")
+
+
+def test_check_flow_log_density_reports_shape_and_value():
+    assert_fails(check_flow_log_density(lambda y, T_inverse, dT: 0.0), "shape (9,)")
+    assert_fails(check_flow_log_density(lambda y, T_inverse, dT: np.zeros_like(y)),
+                 "should be", "for T(x) = sinh(x)")
