@@ -17,7 +17,11 @@ def _describe(value):
     """A short description of what a user passed, for error messages."""
     if value is None:
         return "None"
-    arr = np.asarray(value)
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError):
+        # Ragged nested sequences cannot even be viewed as an array.
+        return f"an object of type {type(value).__name__} that is not a regular array"
     if arr.dtype == object:
         return f"an object of type {type(value).__name__}"
     return f"an array of shape {arr.shape} and dtype {arr.dtype}"
@@ -48,6 +52,8 @@ def as_array(value, name, *, ndim=None, dtype=float):
 
 def check_finite(arr, name):
     """Raise when ``arr`` holds NaN or infinite entries."""
+    if np.isfinite(arr).all():
+        return arr
     bad = ~np.isfinite(arr)
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])

@@ -46,6 +46,34 @@ def _measure_1d(x, a, name_x, name_a):
     return x, a
 
 
+def _quantile_pairs(a_sorted, b_sorted):
+    """Pair the quantiles of two weight vectors listed in increasing position.
+
+    Returns ``(i, j, mass)``: on the k-th interval between consecutive
+    breakpoints of the two cumulative functions, the quantile of the first
+    measure is its point ``i[k]`` and that of the second its point ``j[k]``,
+    and the interval has length ``mass[k] > 0``.
+    """
+    n = a_sorted.shape[0]
+    ca, cb = np.cumsum(a_sorted), np.cumsum(b_sorted)
+    # Totals may differ by rounding (or within MASS_RTOL): both cumulative
+    # functions end at the first total, and none exceeds it.
+    np.minimum(cb, ca[-1], out=cb)
+    cb[-1] = ca[-1]
+    # Merge the breakpoints (two sorted runs: a stable sort merges them in
+    # linear time). Before the k-th merged breakpoint lie exactly k of them;
+    # those coming from the first measure count the points of it that are
+    # used up, so the quantiles on the interval that ends there are i and k - i.
+    levels = np.concatenate((ca, cb))
+    order = np.argsort(levels, kind="stable")
+    ends = levels[order]
+    i = np.cumsum(order < n) - (order < n)
+    j = np.arange(levels.shape[0]) - i
+    mass = np.diff(ends, prepend=0.0)
+    keep = mass > 0
+    return i[keep], j[keep], mass[keep]
+
+
 def quantile_function(x, a=None):
     r"""The quantile function :math:`F^{-1}` of :math:`\sum_i a_i \delta_{x_i}`.
 
@@ -74,8 +102,9 @@ def quantile_function(x, a=None):
 
     def quantile(s):
         s_arr = as_array(s, "s")
-        if ((s_arr < 0) | (s_arr > 1)).any():
-            raise ValueError("s must lie in [0, 1]")
+        outside = ~((s_arr >= 0) & (s_arr <= 1))
+        if outside.any():
+            raise ValueError(f"s must lie in [0, 1], got {s_arr[outside].ravel()[0]!r}")
         idx = np.searchsorted(cum, s_arr, side="left")
         return xs[np.minimum(idx, xs.shape[0] - 1)]
 
@@ -108,18 +137,8 @@ def monotone_plan_1d(x, y, a=None, b=None):
     y, b = _measure_1d(y, b, "y", "b")
     check_same_mass(a, b)
     ox, oy = np.argsort(x, kind="stable"), np.argsort(y, kind="stable")
-    ca, cb = np.cumsum(a[ox]), np.cumsum(b[oy])
-    total = ca[-1]
-    ca[-1] = cb[-1] = total
-    # Breakpoints of both cumulative functions, merged: between two consecutive
-    # breakpoints s_{k-1} < s_k the quantile of each measure is constant.
-    levels = np.union1d(ca, cb)
-    widths = np.diff(np.concatenate(([0.0], levels)))
-    mid = levels - widths / 2
-    i = np.minimum(np.searchsorted(ca, mid), x.shape[0] - 1)
-    j = np.minimum(np.searchsorted(cb, mid), y.shape[0] - 1)
-    keep = widths > 0
-    return ox[i[keep]], oy[j[keep]], widths[keep]
+    i, j, mass = _quantile_pairs(a[ox], b[oy])
+    return ox[i], oy[j], mass
 
 
 def wasserstein_1d(x, y, a=None, b=None, p=2):
@@ -158,8 +177,16 @@ def wasserstein_1d(x, y, a=None, b=None, p=2):
             f"p must be a number >= 1 (the monotone coupling is optimal only for "
             f"convex costs), got {p!r}"
         )
-    rows, cols, mass = monotone_plan_1d(x, y, a, b)
-    x = _as_line(x, "x")
-    y = _as_line(y, "y")
-    cost = float(np.sum(mass * np.abs(x[rows] - y[cols]) ** p))
+    x, a = _measure_1d(x, a, "x", "a")
+    y, b = _measure_1d(y, b, "y", "b")
+    check_same_mass(a, b)
+    ox, oy = np.argsort(x, kind="stable"), np.argsort(y, kind="stable")
+    i, j, mass = _quantile_pairs(a[ox], b[oy])
+    gaps = np.abs(x[ox][i] - y[oy][j])
+    if p == 1:
+        cost = float(mass @ gaps)
+    elif p == 2:
+        cost = float(mass @ (gaps * gaps))
+    else:
+        cost = float(mass @ gaps**p)
     return cost ** (1.0 / p)

@@ -7,7 +7,7 @@ passed in (or the current one) and returns it, so chapters compose panels.
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.collections import LineCollection
+from matplotlib.collections import LineCollection, PolyCollection
 
 SOURCE = "#1f77b4"
 TARGET = "#ff7f0e"
@@ -94,4 +94,34 @@ def plot_convergence(values, *, ax=None, label=None, color=None, xlabel="iterati
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(True, which="both", alpha=0.3)
+    return ax
+
+
+def plot_cells(polygons, sites=None, *, values=None, ax=None, cmap="viridis",
+               vmin=None, vmax=None, edgecolor="white", linewidth=0.6, size=8,
+               facecolor="#c6dbef"):
+    """Draw planar cells (a list of polygons) with their sites, on ``ax``.
+
+    Cells with no vertices (empty cells) are skipped. With ``values`` (one
+    number per cell) the cells are coloured by ``cmap`` on ``[vmin, vmax]``;
+    the collection is then ``ax.collections[0]``, ready for a colour bar.
+    """
+    ax = _axes(ax)
+    polygons = list(polygons)
+    keep = [k for k, p in enumerate(polygons) if len(p) >= 3]
+    cells = PolyCollection([np.asarray(polygons[k]) for k in keep],
+                           edgecolors=edgecolor, linewidths=linewidth, zorder=1)
+    if values is None:
+        cells.set_facecolor(facecolor)
+    else:
+        cells.set_array(np.asarray(values, dtype=float)[keep])
+        cells.set_cmap(cmap)
+        cells.set_clim(vmin, vmax)
+    ax.add_collection(cells)
+    if sites is not None:
+        sites = np.asarray(sites, dtype=float)
+        ax.scatter(sites[:, 0], sites[:, 1], s=size, color="black", zorder=3,
+                   linewidths=0)
+    ax.autoscale_view()
+    ax.set_aspect("equal")
     return ax
