@@ -180,6 +180,8 @@ def main(argv=None):
     parser.add_argument("site", type=Path, help="folder of the built HTML site")
     parser.add_argument("--screenshots", type=Path, default=None,
                         help="folder for full-page screenshots")
+    parser.add_argument("--only", default=None, metavar="TEXT",
+                        help="check only the pages whose path contains TEXT")
     args = parser.parse_args(argv)
     if not (args.site / "index.html").exists():
         print(f"No built site in {args.site}: run make book first.")
@@ -194,6 +196,11 @@ def main(argv=None):
     pages = sorted(p for p in args.site.rglob("*.html")
                    if "_static" not in p.parts and "_sources" not in p.parts
                    and not is_redirect(p))
+    if args.only is not None:
+        pages = [p for p in pages if args.only in p.relative_to(args.site).as_posix()]
+        if not pages:
+            print(f"No page of {args.site} has '{args.only}' in its path.")
+            return 2
     server = serve(args.site)
     base = f"http://127.0.0.1:{server.server_address[1]}"
     failures = 0
