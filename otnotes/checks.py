@@ -441,3 +441,590 @@ def check_flow_log_density(func):
         return _result("check_flow_log_density", problems, "")
     return _result("check_flow_log_density", [],
                    "your log-density is right for increasing and decreasing maps.")
+
+
+# -- Chapter "The Kantorovich relaxation" ---------------------------------------
+
+
+def _north_west_test_inputs():
+    """Pairs of weights (a, b): equal and unequal sizes, ties, a zero weight."""
+    rng = np.random.default_rng(22)
+    a_random, b_random = rng.random(5), rng.random(7)
+    return [
+        (np.array([0.5, 0.5]), np.array([0.25, 0.75])),
+        (np.array([0.2, 0.3, 0.5]), np.array([0.5, 0.1, 0.4])),
+        (a_random / a_random.sum(), b_random / b_random.sum()),
+        (np.array([0.3, 0.0, 0.7]), np.array([0.6, 0.4])),
+    ]
+
+
+def _north_west_plan(a, b):
+    """The north-west corner plan, as the monotone coupling of index orders."""
+    from .onedim import monotone_plan_1d
+
+    rows, cols, mass = monotone_plan_1d(np.arange(a.size), np.arange(b.size), a, b)
+    plan = np.zeros((a.size, b.size))
+    np.add.at(plan, (rows, cols), mass)
+    return plan
+
+
+def _coupling_problems(P, a, b, what, atol):
+    """What keeps ``P`` from being a coupling of ``a`` and ``b``, as sentences."""
+    problems = []
+    if (P < -atol).any():
+        i, j = np.unravel_index(np.argmin(P), P.shape)
+        problems.append(f"{what} has a negative entry {P[i, j]:.3g} at ({i}, {j}).")
+    for axis, target, label in ((1, a, "row sums"), (0, b, "column sums")):
+        sums = P.sum(axis=axis)
+        k = int(np.argmax(np.abs(sums - target)))
+        if abs(sums[k] - target[k]) > atol:
+            problems.append(f"the {label} of {what} should be the weights "
+                            f"{'a' if axis == 1 else 'b'}, but index {k} sums to "
+                            f"{sums[k]:.6g} instead of {target[k]:.6g}.")
+    return problems
+
+
+def check_north_west_corner(func, atol=1e-12):
+    r"""Check ``func(a, b) -> P``, the north-west corner rule.
+
+    The expected plan fills the matrix from its top-left entry: each entry
+    receives :math:`\min(\text{mass left in row } i, \text{room left in column }
+    j)`, then the rule moves down when the row is exhausted and right
+    otherwise. It equals the monotone coupling of the index orders
+    (:func:`otnotes.monotone_plan_1d` on ``0, ..., n-1`` and ``0, ..., m-1``),
+    against which the answer is compared. The message says whether the answer
+    has the wrong shape, is not a coupling (which marginal is off), or is a
+    coupling other than the north-west corner plan.
+    """
+    for k, (a, b) in enumerate(_north_west_test_inputs()):
+        problems = []
+        got = _call(func, (a.copy(), b.copy()), "your function", problems)
+        if problems:
+            return _result("check_north_west_corner", problems, "")
+        what = f"the plan for test input {k} (n = {a.size}, m = {b.size})"
+        P = _as_answer_array(got, what, problems, shape=(a.size, b.size))
+        if P is None:
+            return _result("check_north_west_corner", problems, "")
+        problems = _coupling_problems(P, a, b, what, 1e-9)
+        if problems:
+            return _result("check_north_west_corner", problems, "")
+        want = _north_west_plan(a, b)
+        bad = np.abs(P - want) > atol
+        if bad.any():
+            i, j = (int(t) for t in np.argwhere(bad)[0])
+            hint = ""
+            if np.allclose(P, np.outer(a, b), atol=atol):
+                hint = (" You returned the independent coupling a b^T, which "
+                        "is a coupling but not a vertex of the polytope.")
+            elif np.sum(P > atol) > a.size + b.size - 1:
+                hint = (f" Your plan has {int(np.sum(P > atol))} non-zero "
+                        f"entries; the north-west corner plan has at most "
+                        f"n + m - 1 = {a.size + b.size - 1}.")
+            problems.append(f"{what} is a coupling but not the north-west corner "
+                            f"plan: entry ({i}, {j}) is {P[i, j]:.6g} instead of "
+                            f"{want[i, j]:.6g}.{hint}")
+            return _result("check_north_west_corner", problems, "")
+    return _result("check_north_west_corner", [],
+                   "your function builds the north-west corner plan on all "
+                   "test inputs.")
+
+
+def _gluing_test_inputs():
+    """Pairs of plans (P, Q) with P's column sums equal to Q's row sums.
+
+    The second pair has a middle point of zero mass (a zero column of P and a
+    zero row of Q).
+    """
+    rng = np.random.default_rng(23)
+    P = rng.random((3, 4))
+    P /= P.sum()
+    b = P.sum(axis=0)
+    Q = rng.random((4, 5)) * b[:, None]
+    Q /= Q.sum(axis=1, keepdims=True) / b[:, None]
+    P_zero = np.array([[0.2, 0.0, 0.1], [0.1, 0.0, 0.6]])
+    Q_zero = np.array([[0.25, 0.05], [0.0, 0.0], [0.3, 0.4]])
+    return [(P, Q), (P_zero, Q_zero)]
+
+
+def check_gluing(func, atol=1e-9):
+    r"""Check ``func(P, Q) -> gamma``, a gluing of two discrete plans.
+
+    ``P`` (n, m) couples :math:`a` and :math:`b`, ``Q`` (m, l) couples
+    :math:`b` and :math:`c`. A gluing is a non-negative array
+    :math:`\gamma` of shape (n, m, l) with :math:`\sum_k \gamma_{ijk} =
+    P_{ij}` and :math:`\sum_i \gamma_{ijk} = Q_{jk}`; any gluing passes. The
+    inputs include a middle point with :math:`b_j = 0`, where a division by
+    :math:`b_j` gives NaN. The message says which constraint fails and where.
+    """
+    for k, (P, Q) in enumerate(_gluing_test_inputs()):
+        problems = []
+        got = _call(func, (P.copy(), Q.copy()), "your function", problems)
+        if problems:
+            return _result("check_gluing", problems, "")
+        shape = (P.shape[0], P.shape[1], Q.shape[1])
+        what = f"gamma for test input {k}"
+        arr = np.asarray(got, dtype=float) if got is not None else None
+        if arr is not None and arr.shape == shape and np.isnan(arr).any():
+            j = int(np.argwhere(np.isnan(arr))[0][1])
+            problems.append(f"{what} contains NaN in the slice j = {j}, where the "
+                            f"middle weight b_j = {P[:, j].sum():.3g}: a division "
+                            "by b_j = 0. No mass passes through that point, so "
+                            "set the slice to zero.")
+            return _result("check_gluing", problems, "")
+        gamma = _as_answer_array(got, what, problems, shape=shape)
+        if gamma is None:
+            return _result("check_gluing", problems, "")
+        if (gamma < -atol).any():
+            index = np.unravel_index(np.argmin(gamma), shape)
+            problems.append(f"{what} has a negative entry {gamma[index]:.3g} at "
+                            f"{tuple(int(t) for t in index)}.")
+        for axis, plan, name in ((2, P, "P"), (0, Q, "Q")):
+            err = np.abs(gamma.sum(axis=axis) - plan)
+            if err.max() > atol:
+                index = tuple(int(t) for t in np.unravel_index(np.argmax(err),
+                                                               err.shape))
+                over = "k" if axis == 2 else "i"
+                problems.append(
+                    f"summing {what} over {over} should give {name}, but at "
+                    f"{index} it gives {gamma.sum(axis=axis)[index]:.6g} instead "
+                    f"of {plan[index]:.6g}."
+                )
+        if problems:
+            return _result("check_gluing", problems, "")
+    return _result("check_gluing", [],
+                   "your gamma has marginals P and Q on all test inputs.")
+
+
+# -- Chapter "Brenier's theorem" ------------------------------------------------
+
+
+def _knothe_test_gaussians():
+    """Gaussian pairs (m0, S0, m1, S1) on which the Knothe exercise is checked."""
+    rng = np.random.default_rng(31)
+    cases = [
+        (np.zeros(2), np.eye(2), np.array([1.0, -2.0]),
+         np.array([[2.0, 0.9], [0.9, 1.0]])),
+        (np.array([0.5, 1.0]), np.array([[1.0, 0.4], [0.4, 0.5]]),
+         np.array([-1.0, 0.0]), np.diag([3.0, 0.2])),
+    ]
+    for d in (2, 3):
+        M0, M1 = rng.normal(size=(d, d)), rng.normal(size=(d, d))
+        cases.append((rng.normal(size=d), M0 @ M0.T + 0.5 * np.eye(d),
+                      rng.normal(size=d), M1 @ M1.T + 0.5 * np.eye(d)))
+    return cases
+
+
+def check_knothe_gaussian(func, *, reverse=False):
+    r"""Check ``func(m0, S0, m1, S1)``: the Knothe map between two Gaussians.
+
+    The answer must be a pair ``(A, shift)`` such that :math:`T(x) = A x +
+    \text{shift}` is triangular with a positive diagonal and pushes
+    :math:`\mathcal N(m_0, \Sigma_0)` onto :math:`\mathcal N(m_1, \Sigma_1)`,
+    that is :math:`A \Sigma_0 A^\top = \Sigma_1` and :math:`A m_0 +
+    \text{shift} = m_1`; such a map is unique, so it is the Knothe map. It is
+    lower triangular (the first coordinate is transported first), or upper
+    triangular when ``reverse`` is true (the last coordinate first). The
+    message names the first property that fails (returning the symmetric
+    Brenier map is recognised).
+    """
+    shape = "upper" if reverse else "lower"
+    for k, (m0, S0, m1, S1) in enumerate(_knothe_test_gaussians()):
+        d = m0.size
+        what = f"on test pair {k} (dimension {d})"
+        problems = []
+        got = _call(func, (m0.copy(), S0.copy(), m1.copy(), S1.copy()),
+                    "your function", problems)
+        if problems:
+            return _result("check_knothe_gaussian", problems, "")
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            problems.append(f"{what}, your function should return a pair (A, shift), "
+                            f"got {type(got).__name__}.")
+            return _result("check_knothe_gaussian", problems, "")
+        A = _as_answer_array(got[0], f"A {what}", problems, shape=(d, d))
+        shift = _as_answer_array(got[1], f"shift {what}", problems, shape=(d,))
+        if A is None or shift is None:
+            return _result("check_knothe_gaussian", problems, "")
+        scale = 1e-9 * max(1.0, float(np.abs(A).max()))
+        pushes = np.allclose(A @ S0 @ A.T, S1, rtol=1e-8, atol=1e-9)
+        wrong_side = np.abs(np.tril(A, -1) if reverse else np.triu(A, 1))
+        if wrong_side.max() > scale:
+            i, j = np.unravel_index(np.argmax(wrong_side), wrong_side.shape)
+            hint = ""
+            if pushes and np.allclose(A, A.T, rtol=1e-8, atol=1e-10):
+                hint = (" Your A is symmetric and pushes the covariance correctly:"
+                        " it is the Brenier map, not the triangular one.")
+            problems.append(f"{what}, A is not {shape} triangular: A[{i}, {j}] = "
+                            f"{A[i, j]:.4g}.{hint}")
+        elif np.diag(A).min() <= 0:
+            i = int(np.argmin(np.diag(A)))
+            problems.append(f"{what}, the diagonal of A must be positive (each "
+                            f"coordinate map increasing), got A[{i}, {i}] = "
+                            f"{A[i, i]:.4g}.")
+        elif not pushes:
+            err = np.abs(A @ S0 @ A.T - S1)
+            i, j = np.unravel_index(np.argmax(err), err.shape)
+            problems.append(f"{what}, A S0 A^T should equal S1, but entry ({i}, {j})"
+                            f" is {(A @ S0 @ A.T)[i, j]:.6g} instead of "
+                            f"{S1[i, j]:.6g}.")
+        elif not np.allclose(A @ m0 + shift, m1, rtol=1e-8, atol=1e-9):
+            problems.append(f"{what}, the mean is not mapped to the mean: "
+                            f"A m0 + shift = {np.round(A @ m0 + shift, 6)} instead of "
+                            f"m1 = {np.round(m1, 6)}.")
+        if problems:
+            return _result("check_knothe_gaussian", problems, "")
+    return _result("check_knothe_gaussian", [],
+                   f"your map is {shape} triangular, increasing and pushes each "
+                   "Gaussian onto the other: it is the Knothe map for this order.")
+
+
+def _rockafellar_test_sets():
+    """Cyclically monotone sets {(x_i, y_i)} as (name, x, y)."""
+    rng = np.random.default_rng(32)
+    x = rng.normal(size=(25, 2))
+    A = np.array([[2.0, 0.5], [0.5, 1.0]])
+    radius = np.linalg.norm(x, axis=1, keepdims=True)
+    # y = gradient of the convex function x^T A x / 2 + |x|^3 / 6
+    gradient = x @ A + 0.5 * radius * x
+    x2 = rng.uniform(-1.0, 1.0, size=(30, 2))
+    targets = rng.normal(size=(30, 2)) + np.array([2.0, 1.0])
+    sigma = assignment(np.sum((x2[:, None, :] - targets[None, :, :]) ** 2, axis=-1))
+    x3 = rng.normal(size=(12, 1))
+    y3 = np.sort(rng.exponential(size=12))[np.argsort(np.argsort(x3[:, 0]))][:, None]
+    return [("the gradient of a convex function at 25 points of the plane",
+             x, gradient),
+            ("an optimal matching of 30 points of the plane", x2, targets[sigma]),
+            ("a non-decreasing matching of 12 points of the line", x3, y3)]
+
+
+def check_rockafellar_potential(func):
+    r"""Check ``func(x, y)``: the values :math:`\psi_i = \varphi(x_i)` of a potential.
+
+    For a cyclically monotone set of pairs :math:`(x_i, y_i)`, the answer
+    ``psi`` of shape (n,) must satisfy :math:`\psi_0 = 0` and
+
+    .. math:: \psi_k + \langle y_k, x_i - x_k \rangle \le \psi_i
+       \qquad \text{for all } i, k,
+
+    so that :math:`\varphi(x) = \max_k \psi_k + \langle y_k, x - x_k\rangle`
+    is convex, equals :math:`\psi_i` at :math:`x_i` and has :math:`y_i` as a
+    subgradient there. Any such vector passes; the message names the most
+    violated inequality.
+    """
+    for name, x, y in _rockafellar_test_sets():
+        n = x.shape[0]
+        what = f"for {name}"
+        problems = []
+        got = _call(func, (x.copy(), y.copy()), "your function", problems)
+        if problems:
+            return _result("check_rockafellar_potential", problems, "")
+        psi = _as_answer_array(got, f"psi {what}", problems, shape=(n,))
+        if psi is None:
+            return _result("check_rockafellar_potential", problems, "")
+        slopes = x @ y.T  # slopes[i, k] = <x_i, y_k>
+        # gap[k, i] = psi_k + <y_k, x_i - x_k> - psi_i, which must be <= 0
+        gap = psi[:, None] + slopes.T - np.diag(slopes)[:, None] - psi[None, :]
+        tol = 1e-8 * (1.0 + float(np.abs(slopes).max()))
+        if abs(psi[0]) > tol:
+            problems.append(f"{what}, psi[0] should be 0 (the normalisation "
+                            f"phi(x_0) = 0), got {psi[0]:.6g}.")
+        elif gap.max() > tol:
+            k, i = np.unravel_index(np.argmax(gap), gap.shape)
+            problems.append(
+                f"{what}, y_{k} is not a subgradient at x_{k}: psi_{k} + <y_{k}, "
+                f"x_{i} - x_{k}> = {psi[k] + slopes[i, k] - slopes[k, k]:.6g} "
+                f"exceeds psi_{i} = {psi[i]:.6g} by {gap[k, i]:.3g}.")
+        if problems:
+            return _result("check_rockafellar_potential", problems, "")
+    return _result("check_rockafellar_potential", [],
+                   "your values define a convex potential whose subgradients "
+                   "contain every y_i, on all test sets.")
+
+
+# -- Chapter "Semi-discrete transport" -------------------------------------------
+
+
+def _semidiscrete_test_problems():
+    """Densities, distinct sites, targets and dual weights for the checkers."""
+    from .polygons import GridDensity, UniformDensity
+
+    rng = np.random.default_rng(90)
+    values = 0.5 + rng.random((6, 8))
+    grid = GridDensity(values / (values.mean() * 2.0), box=(0.0, 2.0, 0.0, 1.0))
+    problems = []
+    for rho, n in [(UniformDensity(), 6), (grid, 9)]:
+        x0, x1, y0, y1 = rho.box
+        y = np.column_stack([rng.uniform(x0, x1, n), rng.uniform(y0, y1, n)])
+        b = rng.uniform(0.5, 1.5, n)
+        b = b / b.sum()
+        w = 0.02 * rng.normal(size=n)
+        problems.append((rho, y, b, w))
+    return problems
+
+
+def check_dual_value(func):
+    r"""Check ``func(cells, b)``: the semi-discrete dual :math:`\Phi(w)` from cells.
+
+    The expected value is :math:`\Phi(w) = \sum_j w_j b_j + \sum_j
+    \big(\int_{L_j} |x - y_j|^2 \rho - w_j m_j\big)`, computed from
+    ``cells.weights``, ``cells.masses`` and ``cells.costs``
+    (:func:`otnotes.semidiscrete_dual`), on a uniform and a grid density.
+    Common slips (forgetting the terms :math:`-w_j m_j`, returning the
+    transport cost, a wrong sign of :math:`w`) are named in the message.
+    """
+    from .semidiscrete import laguerre_cells, semidiscrete_dual
+
+    for k, (rho, y, b, w) in enumerate(_semidiscrete_test_problems()):
+        problems = []
+        cells = laguerre_cells(rho, y, w)
+        got = _call(func, (cells, b.copy()), "your function", problems)
+        if problems:
+            return _result("check_dual_value", problems, "")
+        what = f"on test problem {k} ({y.shape[0]} sites)"
+        arr = _as_answer_array(got, f"the value {what}", problems, shape=())
+        if arr is None:
+            return _result("check_dual_value", problems, "")
+        want = semidiscrete_dual(rho, y, b, w).value
+        if abs(float(arr) - want) <= 1e-10 * (1 + abs(want)):
+            continue
+        value = float(arr)
+        slips = [
+            (np.dot(w, b) + cells.costs.sum(),
+             " The terms -w_j m_j, from the c-transform on each cell, are missing."),
+            (cells.costs.sum(),
+             " This is the transport cost of the cells; add sum_j w_j (b_j - m_j)."),
+            (-np.dot(w, b) + np.sum(cells.costs + w * cells.masses),
+             " The sign of w is reversed: the c-transform is |x - y_j|^2 - w_j."),
+        ]
+        hint = next((text for slip, text in slips
+                     if abs(value - slip) <= 1e-10 * (1 + abs(slip))), "")
+        problems.append(f"{what}, Phi(w) should be {want:.10g}, got {value:.10g}."
+                        f"{hint}")
+        return _result("check_dual_value", problems, "")
+    return _result("check_dual_value", [],
+                   "your dual value agrees with Phi(w) on all test problems.")
+
+
+def _laguerre_fractions(x, y, w):
+    """Fraction of the samples x in each Laguerre cell of the sites y, weights w."""
+    scores = np.sum((x[:, None, :] - y[None, :, :]) ** 2, axis=2) - w
+    return np.bincount(np.argmin(scores, axis=1), minlength=y.shape[0]) / x.shape[0]
+
+
+def check_cell_fractions(func):
+    r"""Check ``func(x, y, w)``: the fraction of samples in each Laguerre cell.
+
+    The expected answer is the array of length :math:`n` whose entry
+    :math:`j` is :math:`\frac1N \#\{i : j \text{ minimises }
+    |x_i - y_j|^2 - w_j\}` (ties have probability zero on these inputs).
+    The message names the slips of ignoring the weights or reversing their
+    sign, and compares the answer with the exact cell masses.
+    """
+    from .semidiscrete import laguerre_cells
+
+    for k, (rho, y, _b, w) in enumerate(_semidiscrete_test_problems()):
+        problems = []
+        w = 10.0 * w  # weights large enough to move the cells visibly
+        x = rho.sample(4000, seed=91 + k)
+        got = _call(func, (x.copy(), y.copy(), w.copy()), "your function", problems)
+        if problems:
+            return _result("check_cell_fractions", problems, "")
+        n = y.shape[0]
+        what = f"on test problem {k} ({n} sites, {x.shape[0]} samples)"
+        arr = _as_answer_array(got, f"the result {what}", problems, shape=(n,))
+        if arr is None:
+            return _result("check_cell_fractions", problems, "")
+
+        want = _laguerre_fractions(x, y, w)
+        if np.allclose(arr, want, rtol=0, atol=1e-12):
+            continue
+        hint = ""
+        if np.allclose(arr, _laguerre_fractions(x, y, np.zeros(n)), atol=1e-12):
+            hint = " These are the Voronoi cells: the weights w are ignored."
+        elif np.allclose(arr, _laguerre_fractions(x, y, -w), atol=1e-12):
+            hint = (" The sign of w is reversed: x is in cell j when "
+                    "|x - y_j|^2 - w_j is smallest.")
+        elif np.allclose(arr, want * x.shape[0], atol=1e-9):
+            hint = " Divide the counts by the number of samples N."
+        exact = laguerre_cells(rho, y, w).masses
+        j = int(np.argmax(np.abs(arr - want)))
+        problems.append(
+            f"{what}, cell {j} should hold a fraction {want[j]:.4f} of the samples "
+            f"(its exact mass is {exact[j]:.4f}), got {arr[j]:.4f}.{hint}")
+        return _result("check_cell_fractions", problems, "")
+    return _result("check_cell_fractions", [],
+                   "your fractions are the Monte Carlo estimates of the cell masses.")
+
+
+def check_newton_direction(func):
+    r"""Check ``func(H, g)``: the Newton direction of the semi-discrete dual.
+
+    With ``H`` the Hessian :math:`\nabla^2\Phi(w) = -\mathcal{L}(w)` and ``g``
+    the gradient :math:`b - m(w)` (from :func:`otnotes.semidiscrete_dual`),
+    the expected answer is the :math:`d` with :math:`\mathcal{L} d = b - m(w)`
+    and :math:`d_0 = 0`. The message names a reversed sign and a direction
+    that is right up to an added constant (the first entry not fixed to 0).
+    """
+    from .semidiscrete import semidiscrete_dual
+
+    for k, (rho, y, b, w) in enumerate(_semidiscrete_test_problems()):
+        problems = []
+        dual = semidiscrete_dual(rho, y, b, w)
+        H, g = dual.hessian, dual.gradient
+        got = _call(func, (H.copy(), g.copy()), "your function", problems)
+        if problems:
+            return _result("check_newton_direction", problems, "")
+        n = y.shape[0]
+        what = f"on test problem {k} ({n} sites)"
+        arr = _as_answer_array(got, f"the direction {what}", problems, shape=(n,))
+        if arr is None:
+            return _result("check_newton_direction", problems, "")
+        want = np.zeros(n)
+        want[1:] = np.linalg.solve(-H[1:, 1:], g[1:])
+        scale = np.abs(want).max()
+        if np.allclose(arr, want, rtol=0, atol=1e-9 * scale):
+            continue
+        hint = ""
+        shifted = arr - want
+        if np.allclose(arr, -want, rtol=0, atol=1e-9 * scale):
+            hint = (" The sign is reversed: the Jacobian of the masses is -H, so "
+                    "solve (-H) d = g.")
+        elif np.allclose(shifted, shifted[0], rtol=0, atol=1e-9 * scale):
+            hint = (f" Your direction is right up to the constant {shifted[0]:.4g}, "
+                    "which does not move the cells; fix d[0] = 0 as asked.")
+        j = int(np.argmax(np.abs(arr - want)))
+        problems.append(f"{what}, d[{j}] should be {want[j]:.6g}, got {arr[j]:.6g}."
+                        f"{hint}")
+        return _result("check_newton_direction", problems, "")
+    return _result("check_newton_direction", [],
+                   "your Newton direction solves L d = b - m(w) with d[0] = 0.")
+
+
+# -- Chapter "Wasserstein gradient flows" ----------------------------------------
+
+
+def _implicit_euler_problems():
+    """Test problems (name, F, grad F, Hessian of F, x0, tau, n_steps, exact)."""
+    A = np.array([[2.0, 0.5], [0.5, 1.0]])
+    x0 = np.array([1.0, -2.0])
+    tau, n_steps = 0.3, 6
+    step = np.linalg.inv(np.eye(2) + tau * A)
+    exact = [x0]
+    for _ in range(n_steps):
+        exact.append(step @ exact[-1])
+    quadratic = ("F(x) = x^T A x / 2", lambda x: A @ x, lambda x: A,
+                 x0, tau, n_steps, np.array(exact))
+    w = np.array([1.0, -1.0, 2.0])
+    nonquadratic = (
+        "F(x) = |x|^2 / 2 + log cosh(w . x) in 3-D",
+        lambda x: x + np.tanh(w @ x) * w,
+        lambda x: np.eye(3) + (1 - np.tanh(w @ x) ** 2) * np.outer(w, w),
+        np.array([2.0, 1.0, -1.0]), 0.25, 5, None,
+    )
+    return [quadratic, nonquadratic]
+
+
+def check_implicit_euler(func):
+    r"""Check ``func(grad_F, hess_F, x0, tau, n_steps)``: implicit Euler iterates.
+
+    The answer must be an array of shape ``(n_steps + 1, d)`` starting at
+    ``x0``. For :math:`F(x) = \frac12 x^\top A x` it is compared with the
+    closed form :math:`x_k = (I + \tau A)^{-k} x_0`; for a non-quadratic
+    :math:`F` each step must solve :math:`x_{k+1} - x_k + \tau\nabla
+    F(x_{k+1}) = 0` to :math:`10^{-8}`. An explicit Euler (gradient descent)
+    answer is recognised and named.
+    """
+    name = "check_implicit_euler"
+    for label, grad_F, hess_F, x0, tau, n_steps, exact in _implicit_euler_problems():
+        problems = []
+        got = _call(func, (grad_F, hess_F, x0.copy(), tau, n_steps),
+                    "implicit_euler", problems)
+        if problems:
+            return _result(name, problems, "")
+        what = f"for {label}, the iterates"
+        path = _as_answer_array(got, what, problems, shape=(n_steps + 1, len(x0)))
+        if path is None:
+            return _result(name, problems, "")
+        if not np.allclose(path[0], x0, rtol=0, atol=1e-14):
+            problems.append(f"{what} should start with x0 = {x0.tolist()}, got "
+                            f"{path[0].tolist()} in row 0.")
+            return _result(name, problems, "")
+        explicit = [x0]
+        for _ in range(n_steps):
+            explicit.append(explicit[-1] - tau * grad_F(explicit[-1]))
+        if np.allclose(path, np.array(explicit), rtol=0, atol=1e-10):
+            problems.append(f"{what} are explicit Euler steps x_k - tau grad F(x_k): "
+                            "the implicit scheme evaluates the gradient at the new "
+                            "point, x_k+1 = x_k - tau grad F(x_k+1).")
+            return _result(name, problems, "")
+        residuals = np.array([np.linalg.norm(path[k + 1] - path[k]
+                                             + tau * grad_F(path[k + 1]))
+                              for k in range(n_steps)])
+        k = int(np.argmax(residuals))
+        if residuals[k] > 1e-8:
+            problems.append(f"{what} do not solve the implicit equation: at step "
+                            f"{k + 1}, |x_k+1 - x_k + tau grad F(x_k+1)| = "
+                            f"{residuals[k]:.3g} (should be below 1e-8).")
+            return _result(name, problems, "")
+        if exact is not None and not np.allclose(path, exact, rtol=0, atol=1e-9):
+            err = np.abs(path - exact).max(axis=1)
+            k = int(np.argmax(err))
+            problems.append(f"{what} differ from the closed form (I + tau A)^-k x0: "
+                            f"row {k} is {path[k].tolist()} instead of "
+                            f"{exact[k].tolist()}.")
+            return _result(name, problems, "")
+    return _result(name, [], "your iterates solve the implicit Euler equation and "
+                   "match the closed form for a quadratic energy.")
+
+
+def _interaction_test_inputs():
+    """Point clouds and exponents (x, a, b) for the interaction velocity."""
+    rng = np.random.default_rng(7)
+    return [
+        (rng.normal(size=(12, 2)), 2.0, 0.0),
+        (rng.normal(size=(9, 2)), 4.0, 2.0),
+        (rng.normal(size=(10, 3)), 3.0, 1.5),
+        (rng.normal(size=(8, 1)), 2.0, 1.0),
+    ]
+
+
+def check_interaction_velocity(func):
+    r"""Check ``func(x, a, b)``: velocities of interacting particles.
+
+    The expected value is :math:`v_i = -\frac1N\sum_{j \ne i}(|x_i -
+    x_j|^{a-2} - |x_i - x_j|^{b-2})(x_i - x_j)`, read off one explicit Euler
+    step of :func:`otnotes.interaction_flow`. A wrong sign or a missing
+    factor :math:`1/N` is named in the message.
+    """
+    from .particles import interaction_flow
+
+    name = "check_interaction_velocity"
+    for x, a, b in _interaction_test_inputs():
+        problems = []
+        got = _call(func, (x.copy(), a, b), "interaction_velocity", problems)
+        if problems:
+            return _result(name, problems, "")
+        what = f"for {x.shape[0]} points in dimension {x.shape[1]} with a = {a:g}, " \
+               f"b = {b:g}, the velocities"
+        arr = _as_answer_array(got, what, problems, shape=x.shape)
+        if arr is None:
+            return _result(name, problems, "")
+        step = interaction_flow(x, tau=1.0, n_steps=1, a=a, b=b)
+        want = step.x[1] - step.x[0]
+        if np.allclose(arr, want, rtol=1e-9, atol=1e-12):
+            continue
+        n = x.shape[0]
+        hint = ""
+        if np.allclose(arr, -want, rtol=1e-9, atol=1e-12):
+            hint = (" You returned the gradient: the velocity is minus the "
+                    "gradient of the energy.")
+        elif np.allclose(arr, n * want, rtol=1e-9, atol=1e-12):
+            hint = " The factor 1/N is missing."
+        elif np.allclose(arr * n, want, rtol=1e-9, atol=1e-12):
+            hint = " You divided by N twice (or by N^2)."
+        i = int(np.argmax(np.abs(arr - want).max(axis=1)))
+        problems.append(f"{what} differ from the expected ones: v_{i} should be "
+                        f"{np.round(want[i], 6).tolist()}, got "
+                        f"{np.round(arr[i], 6).tolist()}.{hint}")
+        return _result(name, problems, "")
+    return _result(name, [], "your velocities match the particle flow for four "
+                   "kernels and clouds.")
