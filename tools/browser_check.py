@@ -208,6 +208,10 @@ def main(argv=None):
         browser = playwright.chromium.launch(executable_path=chromium, headless=True,
                                              args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
+        # Long pages (hundreds of formulas, embedded figure frames) can take
+        # a while on a loaded 2-core machine; a page that never settles still
+        # fails, after two minutes.
+        context.set_default_timeout(120_000)
         outside = []
 
         def guard(route):
