@@ -1028,3 +1028,445 @@ def check_interaction_velocity(func):
         return _result(name, problems, "")
     return _result(name, [], "your velocities match the particle flow for four "
                    "kernels and clouds.")
+
+
+# --- Checkers of the duality chapter ---
+
+
+def _bid_test_inputs():
+    """Cost matrices, prices, bidders and eps on which a bid is checked."""
+    rng = np.random.default_rng(40)
+    inputs = [(np.array([[3.0, 1.0, 2.0], [0.0, 4.0, 1.0], [2.0, 2.0, 0.5]]),
+               np.array([0.0, 1.5, 0.0]), 0, 0.1)]
+    for n in (4, 9):
+        C = rng.random((n, n))
+        prices = rng.random(n)
+        inputs.append((C, prices, int(rng.integers(n)), 0.01))
+    return inputs
+
+
+def _reference_bid(C, prices, i, eps):
+    totals = C[i] + prices
+    order = np.argsort(totals, kind="stable")
+    best, second = order[0], order[1]
+    return int(best), float(prices[best] + totals[second] - totals[best] + eps)
+
+
+def check_bid(func):
+    r"""Check ``func(C, prices, i, eps)``: the auction bid of person ``i``.
+
+    The answer must be a pair ``(j, price)``: the object :math:`j` minimising
+    :math:`C_{ij} + p_j` and the bid :math:`p_j + (v_2 - v_1) + \varepsilon`,
+    with :math:`v_1 \le v_2` the two smallest totals :math:`C_{ik} + p_k`.
+    Common slips (an ``argmax``, a missing ``eps``, the second smallest price
+    instead of the second smallest total) are named in the message.
+    """
+    for k, (C, prices, i, eps) in enumerate(_bid_test_inputs()):
+        problems = []
+        got = _call(func, (C.copy(), prices.copy(), i, eps), "your function",
+                    problems)
+        if problems:
+            return _result("check_bid", problems, "")
+        what = f"on test input {k} (person {i}, {C.shape[0]} objects)"
+        try:
+            j, price = got
+            j, price = int(j), float(price)
+        except (TypeError, ValueError):
+            problems.append(f"{what}, the answer should be a pair (object, price), "
+                            f"got {got!r}.")
+            return _result("check_bid", problems, "")
+        want_j, want_price = _reference_bid(C, prices, i, eps)
+        totals = C[i] + prices
+        if j != want_j:
+            hint = ""
+            if j == int(np.argmax(totals)):
+                hint = " You picked the most expensive object: use argmin."
+            elif j == int(np.argmin(C[i])):
+                hint = " Compare the totals C[i, j] + prices[j], not the costs alone."
+            problems.append(f"{what}, the bid should go to object {want_j} (the "
+                            f"smallest C[i, j] + prices[j]), got {j}.{hint}")
+            return _result("check_bid", problems, "")
+        if abs(price - want_price) > 1e-12 * (1 + abs(want_price)):
+            hint = ""
+            if abs(price - (want_price - eps)) <= 1e-12 * (1 + abs(want_price)):
+                hint = " The increment eps is missing."
+            else:
+                others = np.delete(prices, j)
+                sloppy = prices[j] + np.min(others) - prices[j] + eps
+                if abs(price - sloppy) <= 1e-12 * (1 + abs(sloppy)):
+                    hint = (" Use the second smallest total C[i, k] + prices[k], "
+                            "not the second smallest price.")
+            problems.append(f"{what}, the new price should be {want_price:.10g}, "
+                            f"got {price:.10g}.{hint}")
+            return _result("check_bid", problems, "")
+    return _result("check_bid", [],
+                   "your bids agree with the auction rule on all test inputs.")
+
+
+def _w1_potential_test_inputs():
+    rng = np.random.default_rng(41)
+    inputs = [(np.array([0.0, 1.0, 3.0]), np.array([1.0, 0.0, 0.0]),
+               np.array([0.0, 0.0, 1.0]))]
+    for N in (6, 30):
+        x = np.sort(rng.normal(size=N))
+        a, b = rng.random(N), rng.random(N)
+        a[rng.integers(N)] = 0.0
+        inputs.append((x, a / a.sum(), b / b.sum()))
+    return inputs
+
+
+def check_w1_potential(func, tol=1e-9):
+    r"""Check ``func(x, a, b)``: a 1-Lipschitz potential attaining :math:`\W_1`.
+
+    On sorted points ``x`` with weights ``a`` and ``b``, the answer
+    :math:`\varphi` (array of shape ``(N,)``) must satisfy
+    :math:`\abs{\varphi_{k+1} - \varphi_k} \le x_{k+1} - x_k` and
+    :math:`\sum_k \varphi_k (a_k - b_k) = \W_1(\mu, \nu)`, computed with
+    :func:`otnotes.wasserstein_1d`.
+    """
+    from .onedim import wasserstein_1d
+
+    for k, (x, a, b) in enumerate(_w1_potential_test_inputs()):
+        problems = []
+        got = _call(func, (x.copy(), a.copy(), b.copy()), "your function", problems)
+        if problems:
+            return _result("check_w1_potential", problems, "")
+        what = f"on test input {k} ({x.size} points)"
+        phi = _as_answer_array(got, f"the potential {what}", problems,
+                               shape=x.shape)
+        if phi is None:
+            return _result("check_w1_potential", problems, "")
+        steps = np.abs(np.diff(phi)) - np.diff(x)
+        if steps.size and steps.max() > tol:
+            q = int(np.argmax(steps))
+            problems.append(f"{what}, the potential is not 1-Lipschitz: "
+                            f"|phi[{q + 1}] - phi[{q}]| = "
+                            f"{abs(phi[q + 1] - phi[q]):.6g}"
+                            f" exceeds x[{q + 1}] - x[{q}] = {x[q + 1] - x[q]:.6g}.")
+            return _result("check_w1_potential", problems, "")
+        value = float(np.dot(phi, a - b))
+        want = wasserstein_1d(x, x, a, b, p=1)
+        if abs(value - want) > tol * (1 + want):
+            hint = ""
+            if abs(value + want) <= tol * (1 + want):
+                hint = " The sign is reversed: use -phi, or swap the roles of a and b."
+            problems.append(f"{what}, sum_k phi_k (a_k - b_k) should equal "
+                            f"W_1 = {want:.10g}, got {value:.10g}.{hint}")
+            return _result("check_w1_potential", problems, "")
+    return _result("check_w1_potential", [],
+                   "your potential is 1-Lipschitz and attains W_1 on all test inputs.")
+
+
+# --- Checkers of the dynamic chapter ---
+
+
+def _momentum_test_inputs():
+    """Density sequences (rho, dt): rows at times k dt, equal masses."""
+    rng = np.random.default_rng(11)
+    inputs = []
+    for n_times, n_cells in [(4, 6), (8, 20), (5, 11)]:
+        rho = rng.uniform(0.2, 2.0, size=(n_times + 1, n_cells))
+        rho = rho / rho.mean(axis=1, keepdims=True)
+        inputs.append((rho, 1.0 / n_times))
+    x = (np.arange(16) + 0.5) / 16
+    rho0 = np.exp(-((x - 0.3) ** 2) / 0.02)
+    rho1 = np.exp(-((x - 0.7) ** 2) / 0.01)
+    rho0, rho1 = rho0 / rho0.mean(), rho1 / rho1.mean()
+    times = np.linspace(0, 1, 7)[:, None]
+    inputs.append(((1 - times) * rho0 + times * rho1, 1.0 / 6))
+    return inputs
+
+
+def _momentum_1d(rho, dt):
+    n_cells = rho.shape[1]
+    flux = -np.cumsum(np.diff(rho, axis=0), axis=1) / (n_cells * dt)
+    flux[:, -1] = 0.0
+    return np.concatenate((np.zeros((rho.shape[0] - 1, 1)), flux), axis=1)
+
+
+def check_momentum_1d(func):
+    r"""Check ``func(rho, dt)``: the momentum that carries a 1-D density path.
+
+    ``rho`` has shape (K + 1, N): densities at the times :math:`k\,dt` on the
+    N cells of [0, 1], all of the same mass. The answer must have shape
+    (K, N + 1), vanish on the two boundary faces and satisfy the discrete
+    continuity equation :math:`(\rho_{k+1, i} - \rho_{k, i}) / dt + N (m_{k,
+    i+1} - m_{k, i}) = 0`, which determines it. Missing factors and a wrong
+    sign are named in the message.
+    """
+    name = "check_momentum_1d"
+    for rho, dt in _momentum_test_inputs():
+        problems = []
+        got = _call(func, (rho.copy(), dt), "momentum_1d", problems)
+        if problems:
+            return _result(name, problems, "")
+        k, n = rho.shape[0] - 1, rho.shape[1]
+        what = f"for {k + 1} densities on {n} cells, the momentum"
+        arr = _as_answer_array(got, what, problems)
+        if arr is None:
+            return _result(name, problems, "")
+        if arr.shape != (k, n + 1):
+            problems.append(
+                f"{what} should have shape {(k, n + 1)} (one row per time step, "
+                f"one value per face, the two boundary faces included), got "
+                f"{arr.shape}.")
+            return _result(name, problems, "")
+        want = _momentum_1d(rho, dt)
+        if np.allclose(arr, want, rtol=1e-9, atol=1e-12):
+            continue
+        hint = ""
+        if np.allclose(arr, -want, rtol=1e-9, atol=1e-12):
+            hint = " It has the opposite sign: mass flows towards increasing x " \
+                   "where the density to the left of a face decreases."
+        elif np.allclose(arr, n * want, rtol=1e-9, atol=1e-12):
+            hint = " It is N times too large: a cell has width h = 1/N."
+        elif np.allclose(arr, dt * want, rtol=1e-9, atol=1e-12):
+            hint = " Divide by the time step dt."
+        elif np.abs(arr[:, [0, -1]]).max() > 1e-9:
+            hint = " The flux through the boundary faces x = 0 and x = 1 must be 0."
+        residual = (np.diff(rho, axis=0) / dt + n * np.diff(arr, axis=1))
+        i, j = np.unravel_index(np.argmax(np.abs(arr - want)), arr.shape)
+        problems.append(
+            f"{what} is not the expected one: m[{i}, {j}] should be "
+            f"{want[i, j]:.6g}, got {arr[i, j]:.6g}; the discrete continuity "
+            f"equation is off by up to {np.abs(residual).max():.3g}.{hint}")
+        return _result(name, problems, "")
+    return _result(name, [], "your momenta satisfy the discrete continuity "
+                   "equation with zero flux at the boundary, on four density paths.")
+
+
+def _prox_test_inputs():
+    """Points (r, m, gamma) for the proximal map of the kinetic function."""
+    rng = np.random.default_rng(5)
+    inputs = []
+    for n, d, gamma in [(12, 1, 0.5), (15, 2, 2.0), (10, 2, 0.1)]:
+        r = rng.normal(size=n)
+        r[0], r[1] = -3.0, 0.0
+        m = rng.normal(size=(n, d))
+        m[2] = 0.0
+        inputs.append((r, m, gamma))
+    return inputs
+
+
+def check_prox_kinetic(func):
+    r"""Check ``func(r, m, gamma)``: proximal map of :math:`\gamma |m|^2/\rho`.
+
+    ``r`` has shape (n,) and ``m`` shape (n, d); the answer is a pair
+    ``(rho, mom)`` of shapes (n,) and (n, d) minimising, point by point,
+    :math:`\gamma |m'|^2/\rho' + \frac12 (\rho' - r)^2 + \frac12 |m' - m|^2`
+    over :math:`\rho' \ge 0` (with :math:`(0, 0)` allowed). The reference is
+    the proximal map used by :func:`otnotes.benamou_brenier`.
+    """
+    from .dynamic import _prox_kinetic
+
+    name = "check_prox_kinetic"
+    for r, m, gamma in _prox_test_inputs():
+        problems = []
+        got = _call(func, (r.copy(), m.copy(), gamma), "prox_kinetic", problems)
+        if problems:
+            return _result(name, problems, "")
+        n, d = m.shape
+        what = f"for {n} points in dimension {d} with gamma = {gamma:g}"
+        if not isinstance(got, tuple | list) or len(got) != 2:
+            problems.append(f"{what}, return a pair (rho, mom), got "
+                            f"{type(got).__name__}.")
+            return _result(name, problems, "")
+        rho = _as_answer_array(got[0], f"{what}, rho", problems, shape=(n,))
+        mom = _as_answer_array(got[1], f"{what}, mom", problems, shape=(n, d))
+        if rho is None or mom is None:
+            return _result(name, problems, "")
+        want = _prox_kinetic(r, [m[:, j] for j in range(d)], 2.0 * gamma)
+        want_rho, want_mom = want[0], np.stack(want[1:], axis=1)
+        if (np.allclose(rho, want_rho, rtol=1e-7, atol=1e-9)
+                and np.allclose(mom, want_mom, rtol=1e-7, atol=1e-9)):
+            continue
+        half = _prox_kinetic(r, [m[:, j] for j in range(d)], gamma)
+        hint = ""
+        if (rho < -1e-12).any():
+            hint = (" rho has negative entries: when the largest root of the "
+                    "cubic is not positive, the answer is (0, 0).")
+        elif (np.allclose(rho, half[0], rtol=1e-7, atol=1e-9)
+              and np.allclose(mom, np.stack(half[1:], axis=1), rtol=1e-7,
+                              atol=1e-9)):
+            hint = (" You computed the proximal map of gamma |m|^2 / (2 rho): "
+                    "the kinetic function here is |m|^2 / rho, without 1/2.")
+        elif np.allclose(rho, want_rho, rtol=1e-7, atol=1e-9):
+            hint = " rho is right; mom should be rho m / (rho + 2 gamma)."
+        err = np.maximum(np.abs(rho - want_rho), np.abs(mom - want_mom).max(axis=1))
+        i = int(np.argmax(err))
+        problems.append(
+            f"{what}, the proximal point differs from the expected one: at "
+            f"r = {r[i]:.4g}, m = {np.round(m[i], 4).tolist()} it should be rho = "
+            f"{want_rho[i]:.6g}, mom = {np.round(want_mom[i], 6).tolist()}, got "
+            f"rho = {rho[i]:.6g}, mom = {np.round(mom[i], 6).tolist()}.{hint}")
+        return _result(name, problems, "")
+    return _result(name, [], "your proximal map agrees with the solver's on "
+                   "three sets of points, including negative and zero densities.")
+
+
+# --- Checkers of the linear-programming chapter ---
+
+
+def _random_spanning_tree(n, m, rng):
+    """Arcs (i, j) of a random spanning tree of the complete bipartite graph."""
+    arcs = [(0, 0)]
+    attached_rows, attached_cols = [0], [0]
+    waiting = [("row", i) for i in range(1, n)] + [("col", j) for j in range(1, m)]
+    for side, k in (waiting[t] for t in rng.permutation(len(waiting))):
+        if side == "row":
+            arcs.append((k, int(rng.choice(attached_cols))))
+            attached_rows.append(k)
+        else:
+            arcs.append((int(rng.choice(attached_rows)), k))
+            attached_cols.append(k)
+    return arcs
+
+
+def _basic_solution_test_inputs():
+    """Weights and spanning trees (a, b, arcs): staircase, star, random, n = 1."""
+    rng = np.random.default_rng(31)
+    a_r, b_r = rng.random(5), rng.random(4)
+    return [
+        (np.array([0.3, 0.5, 0.2]), np.array([0.2, 0.3, 0.25, 0.25]),
+         [(0, 0), (0, 1), (1, 1), (1, 2), (1, 3), (2, 3)]),
+        (np.array([0.5, 0.5]), np.array([0.2, 0.3, 0.5]),
+         [(0, 0), (0, 1), (0, 2), (1, 2)]),
+        (a_r / a_r.sum(), b_r / b_r.sum(), _random_spanning_tree(5, 4, rng)),
+        (np.array([1.0]), np.array([0.25, 0.75]), [(0, 0), (0, 1)]),
+        (np.array([0.1, 0.9]), np.array([0.6, 0.4]), [(0, 0), (0, 1), (1, 0)]),
+    ]
+
+
+def _basic_solution_reference(a, b, arcs):
+    """Solve the n + m marginal equations restricted to the arcs of the tree."""
+    n, m = a.size, b.size
+    A = np.zeros((n + m, len(arcs)))
+    for k, (i, j) in enumerate(arcs):
+        A[i, k] = A[n + j, k] = 1.0
+    flows = np.linalg.lstsq(A, np.concatenate([a, b]), rcond=None)[0]
+    P = np.zeros((n, m))
+    for k, (i, j) in enumerate(arcs):
+        P[i, j] = flows[k]
+    return P
+
+
+def check_basic_solution(func, atol=1e-12):
+    r"""Check ``func(a, b, arcs) -> P``, the basic solution of a spanning tree.
+
+    The expected plan vanishes outside the arcs and has row sums ``a`` and
+    column sums ``b``; it is unique (the columns of a tree are independent)
+    and is compared with the solution of the linear system restricted to the
+    arcs. The test trees include a staircase, a star, a random tree, a
+    single source, and an infeasible basis whose solution has a negative
+    entry. The message says whether the answer has mass outside the tree,
+    misses a marginal (which one), or has the wrong sign on an arc.
+    """
+    name = "check_basic_solution"
+    for k, (a, b, arcs) in enumerate(_basic_solution_test_inputs()):
+        problems = []
+        got = _call(func, (a.copy(), b.copy(), list(arcs)), "basic_solution",
+                    problems)
+        if problems:
+            return _result(name, problems, "")
+        what = f"the plan for test input {k} (n = {a.size}, m = {b.size})"
+        P = _as_answer_array(got, what, problems, shape=(a.size, b.size))
+        if P is None:
+            return _result(name, problems, "")
+        on_tree = np.zeros(P.shape, dtype=bool)
+        for i, j in arcs:
+            on_tree[i, j] = True
+        outside = np.abs(P) > atol
+        outside &= ~on_tree
+        if outside.any():
+            i, j = (int(t) for t in np.argwhere(outside)[0])
+            problems.append(f"{what} has mass {P[i, j]:.6g} at ({i}, {j}), "
+                            f"which is not an arc of the tree {arcs}.")
+            return _result(name, problems, "")
+        want = _basic_solution_reference(a, b, arcs)
+        if (want < -1e-9).any() and np.allclose(P, np.maximum(want, 0.0),
+                                               rtol=0, atol=1e-9):
+            i, j = (int(t) for t in np.argwhere(want < -1e-9)[0])
+            problems.append(f"{what} has {P[i, j]:.6g} at ({i}, {j}) instead of "
+                            f"{want[i, j]:.6g}. This basis is infeasible: its "
+                            f"basic solution has a negative entry, which must be "
+                            f"kept, not clipped to zero.")
+            return _result(name, problems, "")
+        for axis, target, label in ((1, a, "row sums"), (0, b, "column sums")):
+            sums = P.sum(axis=axis)
+            bad = int(np.argmax(np.abs(sums - target)))
+            if abs(sums[bad] - target[bad]) > 1e-9:
+                problems.append(f"the {label} of {what} should be the weights "
+                                f"{'a' if axis == 1 else 'b'}, but index {bad} "
+                                f"sums to {sums[bad]:.6g} instead of "
+                                f"{target[bad]:.6g}.")
+                return _result(name, problems, "")
+        bad = np.abs(P - want) > 1e-9
+        if bad.any():
+            i, j = (int(t) for t in np.argwhere(bad)[0])
+            hint = ""
+            if want[i, j] < 0 and P[i, j] >= 0:
+                hint = (" This basis is infeasible: its basic solution has a "
+                        "negative entry, which must be kept.")
+            problems.append(f"{what} differs from the basic solution at "
+                            f"({i}, {j}): {P[i, j]:.6g} instead of "
+                            f"{want[i, j]:.6g}.{hint}")
+            return _result(name, problems, "")
+    return _result(name, [], "your function computes the basic solution of every "
+                   "test tree, including an infeasible one.")
+
+
+def _sliced_test_inputs():
+    """Clouds and unit directions (x, y, theta) in dimensions 1, 2 and 5."""
+    from .sliced import random_directions
+
+    rng = np.random.default_rng(32)
+    inputs = []
+    for n, d, L in ((6, 1, 2), (20, 2, 7), (15, 5, 30)):
+        x = rng.normal(size=(n, d))
+        y = rng.normal(size=(n, d)) * 0.7 + 1.0
+        inputs.append((x, y, random_directions(L, d, seed=int(rng.integers(100)))))
+    return inputs
+
+
+def check_sliced_wasserstein(func, rtol=1e-9):
+    r"""Check ``func(x, y, theta) -> float``, the Monte Carlo estimate of SW_2^2.
+
+    The expected value is :math:`\frac1L \sum_l W_2^2(P_{\theta_l}\#\mu,
+    P_{\theta_l}\#\nu)` for uniform clouds of equal sizes, computed with
+    :func:`otnotes.projected_wasserstein`. Common slips are named: returning
+    the square root, summing instead of averaging (over points or over
+    directions), and not sorting the projections.
+    """
+    from .sliced import projected_wasserstein
+
+    name = "check_sliced_wasserstein"
+    for k, (x, y, theta) in enumerate(_sliced_test_inputs()):
+        problems = []
+        got = _call(func, (x.copy(), y.copy(), theta.copy()), "sliced_w2_squared",
+                    problems)
+        if problems:
+            return _result(name, problems, "")
+        what = (f"on test input {k} ({x.shape[0]} points in dimension "
+                f"{x.shape[1]}, {theta.shape[0]} directions) your value")
+        value = _as_answer_array(got, what, problems, shape=())
+        if value is None:
+            return _result(name, problems, "")
+        value = float(value)
+        want = float(np.mean(projected_wasserstein(x, y, theta)))
+        if abs(value - want) <= rtol * max(1.0, abs(want)):
+            continue
+        n, L = x.shape[0], theta.shape[0]
+        unsorted = float(np.mean((x @ theta.T - y @ theta.T) ** 2))
+        candidates = [
+            (np.sqrt(want), " You returned SW_2; the exercise asks for its square."),
+            (n * want, " You summed over the points instead of averaging."),
+            (L * want, " You summed over the directions instead of averaging."),
+            (unsorted, " You did not sort the projections: without sorting, "
+                       "the points are matched by index, not optimally."),
+        ]
+        hint = next((h for v, h in candidates
+                     if abs(value - v) <= 1e-9 * max(1.0, abs(v))), "")
+        problems.append(f"{what} is {value:.6g} instead of {want:.6g}.{hint}")
+        return _result(name, problems, "")
+    return _result(name, [], "your estimate matches the sorted projected costs in "
+                   "dimensions 1, 2 and 5.")

@@ -144,3 +144,89 @@ def test_chapter_meets_the_template(path):
     for heading in ("Summary", "Going further", "Exercises"):
         assert re.search(rf"^#+ .*{heading}", markdown, re.M | re.I), (
             f"{path.name}: no '{heading}' section")
+
+
+def lines_breaking_inline_math(markdown):
+    """Lines that Markdown reads as a new list item (``- ``, ``+ ``, ``* `` at
+    the start) while an inline formula opened on an earlier line of the same
+    paragraph is still open. The list item cuts the formula in two and both
+    halves are shown as raw TeX. Display math (``$$`` blocks) is skipped."""
+    hits = []
+    dollars = 0
+    in_display = False
+    for number, line in enumerate(markdown.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("$$"):
+            in_display = (not in_display) if stripped == "$$" else in_display
+            dollars = 0
+            continue
+        if in_display:
+            continue
+        if not stripped or stripped.startswith("```"):
+            dollars = 0
+            continue
+        if dollars % 2 and re.match(r" {0,3}[-+*] ", line):
+            hits.append(f"line {number}: {line}")
+        dollars += len(re.findall(r"(?<![\\$])\$(?!\$)", line))
+    return hits
+
+
+def display_math_glued_to_text(markdown):
+    """Opening ``$$`` lines that follow a line of text with no blank line in
+    between: the block is then not recognised and its TeX is shown raw."""
+    hits = []
+    lines = markdown.splitlines()
+    inside = False
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if not stripped.startswith("$$"):
+            continue
+        before = lines[number - 2].strip() if number > 1 else ""
+        if not inside and before and not before.startswith((":", "```")):
+            hits.append(f"line {number}, after: {before}")
+        if stripped == "$$":
+            inside = not inside
+    return hits
+
+
+def test_glued_display_math_is_detected():
+    assert display_math_glued_to_text("text\n$$\nx\n$$") == ["line 2, after: text"]
+    assert display_math_glued_to_text("text\n\n$$\nx\n$$\nmore") == []
+    assert display_math_glued_to_text(":label: a\n$$x$$") == []
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_display_math_starts_a_block(path):
+    hits = [f"cell {k}, {hit}" for k, cell in enumerate(read(path).cells)
+            if cell.cell_type == "markdown"
+            for hit in display_math_glued_to_text(cell.source)]
+    assert not hits, f"{path.name}: put a blank line before $$: " + "; ".join(hits)
+
+
+def test_broken_inline_math_is_detected():
+    broken = lines_breaking_inline_math("so $a \\le b\n+ c$ holds")
+    assert broken == ["line 2: + c$ holds"]
+    assert lines_breaking_inline_math("so $a \\le b +\nc$ holds\n- a list item") == []
+    assert lines_breaking_inline_math("$$\na\n- b\n$$") == []
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_no_line_breaks_an_inline_formula(path):
+    hits = [f"cell {k}, {hit}" for k, cell in enumerate(read(path).cells)
+            if cell.cell_type == "markdown"
+            for hit in lines_breaking_inline_math(cell.source)]
+    assert not hits, (f"{path.name}: move the operator to the end of the previous "
+                      f"line: " + "; ".join(hits))
+
+
+def test_every_citation_is_in_the_bibliography():
+    bib = (BOOK / "references.bib").read_text(encoding="utf-8")
+    keys = set(re.findall(r"^@\w+\{([^,\s]+),", bib, re.M))
+    missing = {}
+    for path in book_sources():
+        text = path.read_text(encoding="utf-8")
+        for group in re.findall(r"\{cite(?::[pt])?\}`([^`]+)`", text):
+            for key in group.split(","):
+                if key.strip() not in keys:
+                    missing.setdefault(key.strip(), path.name)
+    assert not missing, f"citation keys not in book/references.bib: {missing}"

@@ -108,6 +108,45 @@ def test_small_eps_is_stable_and_converges(rel_eps):
     assert exact - 1e-9 <= res.cost <= exact + 50 * rel_eps * C.max()
 
 
+@pytest.mark.parametrize("rel_eps", [1e-2, 1e-3, 1e-4])
+def test_measure_to_itself_converges_with_symmetric_updates(rel_eps):
+    # Alternate updates crawl here (the plan is nearly diagonal); sinkhorn
+    # switches to symmetric updates and must meet tol with f == g.
+    rng = np.random.default_rng(7)
+    x = rng.random((40, 2))
+    w = rng.random(40) + 0.2
+    a = w / w.sum()
+    C = cost_matrix(x, x)
+    eps = rel_eps * C.max()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = sinkhorn(a, a, C, eps, tol=1e-12)
+    assert res.converged
+    np.testing.assert_array_equal(res.f, res.g)
+    assert np.abs(res.plan.sum(1) - a).sum() <= 1e-12
+    np.testing.assert_allclose(res.plan, res.plan.T, rtol=0, atol=1e-15)
+    primal = entropic_objective(res.plan, a, a, C, eps)
+    assert res.value == pytest.approx(primal, rel=1e-9, abs=1e-12)
+    # The optimality condition of the potential: f is its own soft c-transform.
+    soft = -eps * np.log(np.exp((res.f[None, :] - C) / eps) @ a)
+    np.testing.assert_allclose(res.f, soft, rtol=0, atol=1e-9 * C.max())
+
+
+def test_plain_options_keep_alternate_updates_on_a_symmetric_problem():
+    rng = np.random.default_rng(8)
+    x = rng.random((20, 2))
+    a = np.full(20, 1 / 20)
+    C = cost_matrix(x, x)
+    plain = sinkhorn(a, a, C, 0.05, eps_scaling=False, overrelaxation=False)
+    fast = sinkhorn(a, a, C, 0.05)
+    assert plain.converged and fast.converged
+    np.testing.assert_allclose(plain.plan, fast.plan, atol=1e-9)
+    # Alternate updates leave the potentials free up to (f + c, g - c).
+    shift = np.mean(plain.f - fast.f)
+    np.testing.assert_allclose(plain.f - shift, fast.f, atol=1e-7)
+    np.testing.assert_allclose(plain.g + shift, fast.g, atol=1e-7)
+
+
 def test_cost_decreases_to_the_exact_cost_with_eps():
     rng = np.random.default_rng(4)
     x, y, a, b = clouds(rng, 40, 40, uniform=True)

@@ -57,6 +57,8 @@ def drop_missing_chapters(source):
             else:
                 dropped.append(entry["file"])
         part["chapters"] = kept
+    # jupyter-book rejects a part with no chapters: drop parts left empty.
+    toc["parts"] = [part for part in toc.get("parts", []) if part["chapters"]]
     toc_path.write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
     return dropped
 
