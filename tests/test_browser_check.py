@@ -33,6 +33,7 @@ def report(tmp_path_factory):
         "js_error": "<script>throw new Error('boom');</script>",
         "stuck_figure": stuck,
         "chapter": '<a href="https://mybinder.org/v2/gh/o/r/main">Binder</a>',
+        "busy": "<script>setInterval(() => fetch('index.html'), 50);</script>",
     }
     for name, body in pages.items():
         (site / f"{name}.html").write_text(PAGE.format(body), encoding="utf-8")
@@ -44,7 +45,9 @@ def report(tmp_path_factory):
     import io
 
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
+    # A page that never settles fails after SETTLE_TIMEOUT seconds: shorten it.
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(out):
+        patch.setattr(browser_check, "SETTLE_TIMEOUT", 15)
         status = browser_check.main([str(site), "--screenshots", str(shots)])
     return status, out.getvalue(), shots
 
@@ -77,11 +80,13 @@ def test_each_broken_page_fails_for_its_reason(report):
     chapter = lines_for(text, "chapter")
     assert "no colab link" in chapter and "no download link" in chapter
     assert "no binder link" not in chapter
-    assert "2 pages passed, 5 failed" in text
+    assert "FAIL busy.html" in text
+    assert "did not settle within 15 s" in lines_for(text, "busy")
+    assert "2 pages passed, 6 failed" in text
 
 
 def test_screenshots_are_kept(report):
     _, _, shots = report
     assert sorted(p.name for p in shots.glob("*.png")) == sorted(
         f"{name}.png" for name in ("index", "good_figure", "raw_tex", "outside_image",
-                                   "js_error", "stuck_figure", "chapter"))
+                                   "js_error", "stuck_figure", "chapter", "busy"))

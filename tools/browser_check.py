@@ -24,6 +24,7 @@ import re
 import shutil
 import sys
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -140,6 +141,44 @@ def find_chromium():
     return None
 
 
+# A page has settled when no request has been in flight for QUIET seconds.
+# On a loaded 2-core machine a long page (hundreds of formulas, MathJax fonts,
+# embedded figure frames) can take minutes; one that never settles fails
+# after SETTLE_TIMEOUT seconds, with the requests still pending.
+QUIET = 0.5
+SETTLE_TIMEOUT = 300
+
+
+class Traffic:
+    """The requests of a page still in flight, and when the last one moved."""
+
+    def __init__(self, page):
+        self.page = page
+        self.in_flight = {}
+        self.last_change = time.monotonic()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    def _started(self, request):
+        self.in_flight[id(request)] = request.url
+        self.last_change = time.monotonic()
+
+    def _ended(self, request):
+        self.in_flight.pop(id(request), None)
+        self.last_change = time.monotonic()
+
+    def wait_until_quiet(self):
+        """Wait until the page is quiet. Return None when it is, or else the
+        URLs in flight at the deadline (empty if requests kept coming)."""
+        deadline = time.monotonic() + SETTLE_TIMEOUT
+        while time.monotonic() < deadline:
+            if not self.in_flight and time.monotonic() - self.last_change >= QUIET:
+                return None
+            self.page.wait_for_timeout(100)
+        return sorted(self.in_flight.values())
+
+
 def check_page(context, url, notebook):
     """Load one page; return (page, problems, number of formulas, figures).
 
@@ -151,11 +190,16 @@ def check_page(context, url, notebook):
     page.on("pageerror", lambda exc: problems.append(f"JavaScript error: {exc}"))
     page.on("console", lambda msg: msg.type == "error" and problems.append(
         f"console error: {msg.text}"))
+    traffic = Traffic(page)
     response = page.goto(url, wait_until="load")
     if response is None or response.status != 200:
         problems.append(f"HTTP status {None if response is None else response.status}")
     formulas = page.evaluate(MATHJAX_READY_JS)
-    page.wait_for_load_state("networkidle")
+    pending = traffic.wait_until_quiet()
+    if pending is not None:
+        in_flight = pending[:5] or "none, but new ones kept starting"
+        problems.append(f"the page did not settle within {SETTLE_TIMEOUT} s; "
+                        f"requests in flight: {in_flight}")
     text = page.evaluate(VISIBLE_TEXT_JS)
     for match in list(RAW_TEX.finditer(text))[:5]:
         start = max(match.start() - 40, 0)
@@ -208,10 +252,8 @@ def main(argv=None):
         browser = playwright.chromium.launch(executable_path=chromium, headless=True,
                                              args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
-        # Long pages (hundreds of formulas, embedded figure frames) can take
-        # a while on a loaded 2-core machine; a page that never settles still
-        # fails, after two minutes.
-        context.set_default_timeout(120_000)
+        # Loading a long page can take a while on a loaded 2-core machine.
+        context.set_default_timeout(SETTLE_TIMEOUT * 1000)
         outside = []
 
         def guard(route):
