@@ -41,10 +41,12 @@ $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 
-# Warnings are errors, references must resolve, every notebook is executed.
+# Warnings are errors, references must resolve, every notebook is executed:
+# --all re-reads every page, so that unchanged notebooks run again too (a
+# change in otnotes must re-run them).
 strict-book: $(STAMP)
 	rm -rf $(HTML)
-	$(BIN)/jupyter-book build . -W -n --keep-going $(JB_FLAGS)
+	$(BIN)/jupyter-book build . --all -W -n --keep-going $(JB_FLAGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1470,3 +1470,717 @@ def check_sliced_wasserstein(func, rtol=1e-9):
         return _result(name, problems, "")
     return _result(name, [], "your estimate matches the sorted projected costs in "
                    "dimensions 1, 2 and 5.")
+
+
+# --- Checkers of the transformers chapter ---
+
+
+def _softmax_attention_test_inputs():
+    """Tokens and inverse temperatures (x, beta), one large enough to overflow."""
+    from .attention import random_tokens
+
+    rng = np.random.default_rng(41)
+    return [
+        (random_tokens(5, 2, seed=1), 1.0),
+        (rng.normal(size=(7, 3)), 2.5),
+        (random_tokens(9, 4, seed=2), 0.0),
+        (random_tokens(8, 3, seed=3), 1000.0),
+    ]
+
+
+def check_softmax_attention(func):
+    r"""Check ``func(x, beta)``: the softmax attention matrix of tokens ``x``.
+
+    The expected value is :math:`A_{ij} = e^{\beta\langle x_i, x_j\rangle} /
+    \sum_k e^{\beta\langle x_i, x_k\rangle}`, from
+    :func:`otnotes.attention_matrix`. The last test input has logits of size
+    1000, for which the naive formula overflows; a transposed answer
+    (columns normalised instead of rows) is named.
+    """
+    from .attention import attention_matrix
+
+    name = "check_softmax_attention"
+    for x, beta in _softmax_attention_test_inputs():
+        problems = []
+        got = _call(func, (x.copy(), beta), "softmax_attention", problems)
+        if problems:
+            return _result(name, problems, "")
+        n = x.shape[0]
+        what = f"for {n} tokens in dimension {x.shape[1]} and beta = {beta:g}, A"
+        A = _as_answer_array(got, what, problems, shape=(n, n))
+        if A is None:
+            if beta >= 100 and any("NaN" in p for p in problems):
+                problems.append("Subtract the largest logit of each row before "
+                                "taking exponentials (or use logsumexp).")
+            return _result(name, problems, "")
+        want = attention_matrix(x, beta=beta)
+        if np.allclose(A, want, rtol=1e-9, atol=1e-12):
+            continue
+        hint = ""
+        if np.allclose(A.T, want, rtol=1e-9, atol=1e-12):
+            hint = (" Your columns sum to 1: normalise each row instead (token i "
+                    "distributes its attention over the tokens j).")
+        elif not np.allclose(A.sum(axis=1), 1.0, atol=1e-9):
+            i = int(np.argmax(np.abs(A.sum(axis=1) - 1.0)))
+            hint = f" Row {i} sums to {A[i].sum():.6g} instead of 1."
+        i, j = np.unravel_index(np.argmax(np.abs(A - want)), A.shape)
+        problems.append(f"{what} differs from the softmax attention: A[{i}, {j}] "
+                        f"is {A[i, j]:.6g} instead of {want[i, j]:.6g}.{hint}")
+        return _result(name, problems, "")
+    return _result(name, [], "your attention matches softmax on four inputs, "
+                   "including beta = 1000, where the naive formula overflows.")
+
+
+def _sinkhorn_attention_test_inputs():
+    """Tokens, inverse temperatures and query matrices (x, beta, Q)."""
+    from .attention import random_tokens
+
+    rng = np.random.default_rng(42)
+    cases = []
+    for n, d, beta, general in ((6, 2, 1.0, True), (10, 3, 2.0, True),
+                                (8, 3, 800.0, False), (5, 3, 0.0, False)):
+        x = random_tokens(n, d, seed=n + d)
+        Q = rng.standard_normal((d, d)) if general else np.eye(d)
+        cases.append((x, beta, Q))
+    return cases
+
+
+def check_sinkhorn_attention(func, n_iter=500):
+    r"""Check ``func(L, n_iter)``: the doubly stochastic scaling of ``exp(L)``.
+
+    The logits are :math:`L_{ij} = \beta\langle Q x_i, x_j\rangle` with a
+    non-symmetric :math:`Q` in two of the four test inputs, and
+    :math:`\beta = 800` in one of them, where :math:`e^{L}` overflows. The
+    expected matrix is :func:`otnotes.attention_matrix` with
+    ``kind="sinkhorn"``. Returning softmax attention (rows only) is named.
+    """
+    from .attention import attention_matrix
+
+    name = "check_sinkhorn_attention"
+    for x, beta, Q in _sinkhorn_attention_test_inputs():
+        problems = []
+        L = beta * (x @ Q.T) @ x.T
+        got = _call(func, (L.copy(), n_iter), "sinkhorn_attention", problems)
+        if problems:
+            return _result(name, problems, "")
+        n = x.shape[0]
+        what = f"for {n} tokens and logits up to {np.abs(L).max():.3g}, A"
+        A = _as_answer_array(got, what, problems, shape=(n, n))
+        if A is None:
+            if beta >= 100 and any("NaN" in p for p in problems):
+                problems.append("exp(L) overflows here: iterate on the log-scalings "
+                                "f, g with logsumexp instead of on e^f, e^g.")
+            return _result(name, problems, "")
+        want = attention_matrix(x, beta=beta, Q=Q, kind="sinkhorn", tol=1e-13,
+                                max_iter=100_000)
+        if np.allclose(A, want, rtol=1e-7, atol=1e-9):
+            continue
+        rows = np.abs(A.sum(axis=1) - 1.0).max()
+        cols = np.abs(A.sum(axis=0) - 1.0).max()
+        softmax = attention_matrix(x, beta=beta, Q=Q)
+        if np.allclose(A, softmax, rtol=1e-9, atol=1e-12) and cols > 1e-6:
+            hint = (" This is softmax attention: the rows sum to 1 but the columns "
+                    f"do not (off by up to {cols:.2g}); alternate row and column "
+                    "normalisations.")
+        elif rows > 1e-7 or cols > 1e-7:
+            hint = (f" Its row sums are off by up to {rows:.2g} and its column sums "
+                    f"by up to {cols:.2g}, instead of 1.")
+        else:
+            hint = (" It is doubly stochastic but not a scaling diag(u) exp(L) "
+                    "diag(v) of exp(L).")
+        problems.append(f"{what} differs from the Sinkhorn attention by up to "
+                        f"{np.abs(A - want).max():.3g}.{hint}")
+        return _result(name, problems, "")
+    return _result(name, [], "your matrix is the doubly stochastic scaling of "
+                   "exp(L) on four inputs, including non-symmetric logits and "
+                   "logits of size 800.")
+
+
+# --- Checkers of the diffusion chapter ---
+
+
+def _mixture_score_test_cases():
+    """(label, x, weights, means, covs) for the score of a Gaussian mixture."""
+    rng = np.random.default_rng(31)
+    covs2 = np.array([[[0.3, 0.1], [0.1, 0.2]], [[0.15, 0.0], [0.0, 0.15]],
+                      [[0.4, -0.15], [-0.15, 0.2]]])
+    means2 = np.array([[-2.5, 1.0], [2.0, 1.5], [0.5, -2.5]])
+    weights2 = np.array([0.3, 0.45, 0.25])
+    a = rng.normal(size=(3, 3))
+    covs3 = np.array([np.eye(3), a @ a.T + 0.5 * np.eye(3)])
+    return [
+        ("a 2-D mixture of three components", rng.normal(size=(20, 2)) * 2,
+         weights2, means2, covs2),
+        ("a 1-D mixture", rng.normal(size=(15, 1)) * 3, np.array([0.2, 0.8]),
+         np.array([[-1.0], [2.0]]), np.array([[[0.5]], [[2.0]]])),
+        ("a 3-D mixture", rng.normal(size=(10, 3)), np.array([0.6, 0.4]),
+         rng.normal(size=(2, 3)), covs3),
+        ("points far from the 2-D mixture", np.array([[40.0, -35.0], [-60.0, 5.0],
+                                                      [0.0, 80.0]]),
+         weights2, means2, covs2),
+    ]
+
+
+def check_mixture_score(func):
+    r"""Check ``func(x, weights, means, covs)``: the score of a Gaussian mixture.
+
+    The expected value is :math:`-\sum_k r_k(x)\Sigma_k^{-1}(x - m_k)`,
+    computed by :meth:`otnotes.GaussianMixture.score`. The last test case
+    puts points so far from the components that every density underflows:
+    a NaN there is reported with a hint about the log-sum-exp trick; a
+    wrong sign or a covariance in place of its inverse are named.
+    """
+    from .diffusion import GaussianMixture
+
+    name = "check_mixture_score"
+    for label, x, weights, means, covs in _mixture_score_test_cases():
+        problems = []
+        got = _call(func, (x.copy(), weights.copy(), means.copy(), covs.copy()),
+                    "mixture_score", problems)
+        if problems:
+            return _result(name, problems, "")
+        want = GaussianMixture(weights, means, covs).score(x)
+        what = f"for {label}, the scores"
+        arr = np.asarray(got, dtype=float) if got is not None else None
+        if arr is not None and arr.shape == x.shape and not np.isfinite(arr).all():
+            problems.append(f"{what} contain NaN or infinite values: far from the "
+                            "data every density w_k phi_k(x) underflows to 0. Compute "
+                            "the responsibilities from the logarithms, subtracting "
+                            "their maximum over k before exponentiating "
+                            "(log-sum-exp).")
+            return _result(name, problems, "")
+        arr = _as_answer_array(got, what, problems, shape=x.shape)
+        if arr is None:
+            return _result(name, problems, "")
+        if np.allclose(arr, want, rtol=1e-7, atol=1e-9):
+            continue
+        hint = ""
+        if np.allclose(arr, -want, rtol=1e-7, atol=1e-9):
+            hint = (" You have the opposite sign: the score points towards the "
+                    "components, -Sigma_k^{-1}(x - m_k).")
+        else:
+            swapped = GaussianMixture(weights, means, covs)
+            log_comp, _ = swapped._component_terms(x)
+            resp = np.exp(log_comp - log_comp.max(axis=1, keepdims=True))
+            resp /= resp.sum(axis=1, keepdims=True)
+            diff = x[:, None, :] - means[None, :, :]
+            with_cov = -np.einsum("nk,kij,nkj->ni", resp, covs, diff)
+            if np.allclose(arr, with_cov, rtol=1e-7, atol=1e-9):
+                hint = (" You multiplied by the covariance Sigma_k instead of its "
+                        "inverse.")
+        i = int(np.argmax(np.abs(arr - want).max(axis=1)))
+        problems.append(f"{what} differ from the expected ones: at x = "
+                        f"{np.round(x[i], 4).tolist()} the score should be "
+                        f"{np.round(want[i], 6).tolist()}, got "
+                        f"{np.round(arr[i], 6).tolist()}.{hint}")
+        return _result(name, problems, "")
+    return _result(name, [], "your scores match the closed form on four test cases, "
+                   "far from the data too.")
+
+
+def _sample_family_test_cases():
+    """(g, seed, n_steps) for the family of samplers with the same marginals."""
+    return [(float(np.sqrt(2.0)), 41, 30), (0.0, 42, 25), (1.0, 43, 20)]
+
+
+def _sample_family_reference(mixture, x_T, T, g, noise):
+    n_steps = noise.shape[0]
+    h = T / n_steps
+    y = np.array(x_T, dtype=float)
+    for k in range(n_steps):
+        drift = y + (1 + g**2 / 2) * mixture.ou_marginal(T - k * h).score(y)
+        y = y + h * drift + g * np.sqrt(h) * noise[k]
+    return y
+
+
+def check_sample_family(func):
+    r"""Check ``func(mixture, x_T, T, g, noise)``: Euler–Maruyama for the family
+    :math:`dY = (Y + (1 + g^2/2)\nabla\log p_{T-s}(Y))ds + g\,dW`.
+
+    For :math:`g = \sqrt2` the answer is compared with
+    :func:`otnotes.reverse_sde` run with the same Gaussian draws; for
+    :math:`g = 0` and :math:`g = 1` with a direct implementation of the
+    scheme. Common slips (score at :math:`t_{k+1}`, the factor
+    :math:`1 + g^2/2` left out, noise scaled by :math:`h`) are named.
+    """
+    from .diffusion import GaussianMixture, reverse_sde
+
+    name = "check_sample_family"
+    mixture = GaussianMixture([0.4, 0.6], [[-1.5, 0.5], [1.5, -0.5]],
+                              [0.3 * np.eye(2), [[0.5, 0.2], [0.2, 0.3]]])
+    T = 2.0
+    for g, seed, n_steps in _sample_family_test_cases():
+        x_T = np.random.default_rng(seed + 100).standard_normal((40, 2))
+        rng = np.random.default_rng(seed)
+        noise = np.stack([rng.standard_normal(x_T.shape) for _ in range(n_steps)])
+        problems = []
+        got = _call(func, (mixture, x_T.copy(), T, g, noise.copy()),
+                    "sample_family", problems)
+        if problems:
+            return _result(name, problems, "")
+        what = f"for g = {g:.4g} with {n_steps} steps, the final points"
+        arr = _as_answer_array(got, what, problems, shape=x_T.shape)
+        if arr is None:
+            return _result(name, problems, "")
+        if g > 1.4:
+            want = reverse_sde(mixture, x_T, T=T, n_steps=n_steps, seed=seed,
+                               record_every=n_steps).x[-1]
+        else:
+            want = _sample_family_reference(mixture, x_T, T, g, noise)
+        if np.allclose(arr, want, rtol=1e-8, atol=1e-9):
+            continue
+        h = T / n_steps
+        hint = ""
+        late = x_T.copy()
+        plain = x_T.copy()
+        for k in range(n_steps):
+            late = (late + h * (late + (1 + g**2 / 2)
+                                * mixture.ou_marginal(T - (k + 1) * h).score(late))
+                    + g * np.sqrt(h) * noise[k])
+            plain = (plain + h * (plain + mixture.ou_marginal(T - k * h).score(plain))
+                     + g * np.sqrt(h) * noise[k])
+        if np.allclose(arr, late, rtol=1e-8, atol=1e-9):
+            hint = (" You evaluated the score at the end of each step, t_k+1; the "
+                    "explicit scheme uses t_k = T - k h.")
+        elif g > 0 and np.allclose(arr, plain, rtol=1e-8, atol=1e-9):
+            hint = " The score must be multiplied by 1 + g^2 / 2."
+        elif g > 0:
+            scaled = x_T.copy()
+            for k in range(n_steps):
+                scaled = (scaled + h * (scaled + (1 + g**2 / 2)
+                                        * mixture.ou_marginal(T - k * h).score(scaled))
+                          + g * h * noise[k])
+            if np.allclose(arr, scaled, rtol=1e-8, atol=1e-9):
+                hint = " The noise of a step has standard deviation g sqrt(h), not g h."
+        err = np.abs(arr - want).max()
+        problems.append(f"{what} differ from the expected ones by up to {err:.3g}."
+                        f"{hint}")
+        return _result(name, problems, "")
+    return _result(name, [], "your sampler reproduces reverse_sde for g = sqrt 2 and "
+                   "the Euler-Maruyama scheme for g = 0 and g = 1.")
+
+
+# --- Checkers of the gaussian chapter ---
+
+
+def _frechet_test_inputs():
+    """Pairs of feature arrays (n, d) and (n', d), Gaussian and not."""
+    rng = np.random.default_rng(31)
+    inputs = []
+    for n_a, n_b, d in [(40, 60, 3), (200, 150, 8), (30, 30, 1)]:
+        features_a = rng.normal(size=(n_a, d)) @ rng.normal(size=(d, d))
+        features_b = rng.exponential(size=(n_b, d)) + rng.normal(size=d)
+        inputs.append((features_a, features_b))
+    return inputs
+
+
+def _frechet_reference(features_a, features_b, ddof=1):
+    from .gaussian import gaussian_w2
+
+    cov_a = np.atleast_2d(np.cov(features_a, rowvar=False, ddof=ddof))
+    cov_b = np.atleast_2d(np.cov(features_b, rowvar=False, ddof=ddof))
+    return gaussian_w2(features_a.mean(axis=0), cov_a, features_b.mean(axis=0),
+                       cov_b) ** 2
+
+
+def check_frechet_distance(func, rtol=1e-7):
+    r"""Check ``func(features_a, features_b)``: the Fréchet distance.
+
+    The answer must be the squared :math:`W_2` distance between the Gaussian
+    fits of two feature arrays of shapes (n, d) and (n', d), with covariances
+    normalised by n - 1. Returning :math:`W_2` instead of its square,
+    normalising by n, and covariances of the wrong axis are named.
+    """
+    name = "check_frechet_distance"
+    for features_a, features_b in _frechet_test_inputs():
+        problems = []
+        got = _call(func, (features_a.copy(), features_b.copy()),
+                    "frechet_distance", problems)
+        if problems:
+            return _result(name, problems, "")
+        what = (f"for features of shapes {features_a.shape} and "
+                f"{features_b.shape}, the answer")
+        arr = _as_answer_array(got, what, problems)
+        if arr is None:
+            return _result(name, problems, "")
+        if arr.size != 1:
+            problems.append(f"{what} should be a single number, got an array of "
+                            f"shape {arr.shape}.")
+            return _result(name, problems, "")
+        value = float(arr.ravel()[0])
+        want = _frechet_reference(features_a, features_b)
+        if abs(value - want) <= rtol * abs(want) + 1e-12:
+            continue
+        hint = ""
+        if abs(value**2 - want) <= 1e-6 * abs(want):
+            hint = " It is the square root of the expected value: return W2 squared."
+        elif abs(value - _frechet_reference(features_a, features_b, ddof=0)) \
+                <= 1e-6 * abs(want):
+            hint = (" You normalised the covariances by n; the Fréchet distance "
+                    "uses n - 1 (np.cov's default).")
+        elif value < 0:
+            hint = " A squared distance cannot be negative."
+        problems.append(f"{what} should be {want:.8g}, got {value:.8g}.{hint}")
+        return _result(name, problems, "")
+    return _result(name, [], "your Fréchet distance agrees with the reference on "
+                   "three pairs of feature sets, in dimensions 3, 8 and 1.")
+
+
+def _bures_geodesic_test_inputs():
+    """(S0, S1, t): S0 positive definite, pairs that do not commute."""
+    rng = np.random.default_rng(32)
+    inputs = []
+    for d, t in [(2, 0.5), (3, 0.3), (4, 0.8), (2, 1.0)]:
+        G0, G1 = rng.normal(size=(d, d)), rng.normal(size=(d, d))
+        inputs.append((G0 @ G0.T + 0.2 * np.eye(d), G1 @ G1.T + 0.1 * np.eye(d), t))
+    inputs.append((np.diag([4.0, 0.25]), np.array([[1.0, 0.9], [0.9, 1.0]]), 0.0))
+    return inputs
+
+
+def _sqrt_psd(S):
+    w, V = np.linalg.eigh(S)
+    return (V * np.sqrt(np.clip(w, 0.0, None))) @ V.T
+
+
+def check_bures_geodesic(func, atol=1e-8):
+    r"""Check ``func(S0, S1, t)``: the covariance of the Wasserstein geodesic.
+
+    The answer must be :math:`\Sigma_t = A_t \Sigma_0 A_t` with :math:`A_t =
+    (1 - t) I + t A` and :math:`A` the linear part of the optimal map between
+    :math:`\mathcal N(0, \Sigma_0)` and :math:`\mathcal N(0, \Sigma_1)`. The
+    reference is :func:`otnotes.gaussian_geodesic`. Linear interpolation of
+    the matrices or of their square roots is recognised.
+    """
+    from .gaussian import gaussian_geodesic
+
+    name = "check_bures_geodesic"
+    for S0, S1, t in _bures_geodesic_test_inputs():
+        problems = []
+        got = _call(func, (S0.copy(), S1.copy(), t), "bures_geodesic", problems)
+        if problems:
+            return _result(name, problems, "")
+        d = S0.shape[0]
+        what = f"for a pair of {d} x {d} covariances at t = {t:g}, the answer"
+        arr = _as_answer_array(got, what, problems, shape=(d, d))
+        if arr is None:
+            return _result(name, problems, "")
+        want = gaussian_geodesic(np.zeros(d), S0, np.zeros(d), S1, t)[1]
+        scale = max(1.0, np.abs(want).max())
+        err = np.abs(arr - want).max()
+        if err <= atol * scale:
+            continue
+        hint = ""
+        linear = (1 - t) * S0 + t * S1
+        roots = (1 - t) * _sqrt_psd(S0) + t * _sqrt_psd(S1)
+        if np.abs(arr - linear).max() <= 1e-8 * scale:
+            hint = (" This is the Euclidean interpolation (1 - t) S0 + t S1, not "
+                    "the Wasserstein geodesic.")
+        elif np.abs(arr - roots @ roots).max() <= 1e-8 * scale:
+            hint = (" This is ((1 - t) S0^1/2 + t S1^1/2)^2, the geodesic only when "
+                    "S0 and S1 commute; use the map A of the optimal transport.")
+        elif np.abs(arr - arr.T).max() > 1e-8 * scale:
+            hint = " The answer is not symmetric."
+        problems.append(f"{what} differs from the expected covariance by up to "
+                        f"{err:.3g}.{hint}")
+        return _result(name, problems, "")
+    return _result(name, [], "your geodesic agrees with otnotes.gaussian_geodesic "
+                   "on five pairs of covariances, none of them commuting.")
+
+
+# --- Checkers of the two-layer-networks chapter ---
+
+
+def _velocity_test_inputs():
+    """Networks, data and query neurons (a, w, b, x, y, qa, qw, qb) for the field."""
+    rng = np.random.default_rng(41)
+    inputs = []
+    for m, d, n, q in ((5, 1, 12, 4), (9, 2, 30, 7), (6, 3, 20, 5)):
+        inputs.append((rng.normal(size=m), rng.normal(size=(m, d)),
+                       rng.normal(size=m), rng.normal(size=(n, d)),
+                       rng.normal(size=n), rng.normal(size=q),
+                       rng.normal(size=(q, d)), rng.normal(size=q)))
+    return inputs
+
+
+def _reference_velocity(qa, qw, qb, a, w, b, x, y):
+    """-grad V_mu at the query neurons, written with explicit sums."""
+    m, n = len(a), len(y)
+    f = np.array([sum(a[j] * max(w[j] @ x[i] + b[j], 0.0) for j in range(m)) / m
+                  for i in range(n)])
+    r = f - y
+    v_a, v_w, v_b = np.zeros(len(qa)), np.zeros(qw.shape), np.zeros(len(qa))
+    for k in range(len(qa)):
+        for i in range(n):
+            z = qw[k] @ x[i] + qb[k]
+            if z > 0:
+                v_a[k] -= r[i] * z / n
+                v_w[k] -= r[i] * qa[k] * x[i] / n
+                v_b[k] -= r[i] * qa[k] / n
+    return v_a, v_w, v_b
+
+
+def check_mean_field_velocity(func):
+    r"""Check ``func(theta_a, theta_w, theta_b, a, w, b, x, y)``: the field -grad V_mu.
+
+    The expected value is :math:`v_\mu(\theta) = -\frac1n\sum_i r_i
+    (\sigma(z_i), a\mathbf 1[z_i > 0]x_i, a\mathbf 1[z_i > 0])` with
+    :math:`z_i = \langle w, x_i\rangle + b` and :math:`r_i` the residuals of the
+    network :math:`(a, w, b)` in the mean-field scaling. At the network's own
+    neurons this is :math:`-m` times the gradient of
+    :func:`otnotes.two_layer_risk`. A wrong sign and the factor :math:`1/m` of
+    the risk gradient are named in the message.
+    """
+    from .two_layer import two_layer_risk
+
+    name = "check_mean_field_velocity"
+    names = ("v_a", "v_w", "v_b")
+    for a, w, b, x, y, qa, qw, qb in _velocity_test_inputs():
+        m, d = len(a), w.shape[1]
+        cases = [("at random query neurons", (qa, qw, qb),
+                  _reference_velocity(qa, qw, qb, a, w, b, x, y))]
+        _, ga, gw, gb = two_layer_risk(a, w, b, x, y)
+        cases.append(("at the network's own neurons", (a, w, b),
+                      (-m * ga, -m * gw, -m * gb)))
+        for where, (ta, tw, tb), want in cases:
+            problems = []
+            got = _call(func, (ta.copy(), tw.copy(), tb.copy(), a.copy(), w.copy(),
+                               b.copy(), x.copy(), y.copy()), "velocity", problems)
+            if problems:
+                return _result(name, problems, "")
+            if not isinstance(got, (tuple, list)) or len(got) != 3:
+                problems.append("velocity should return a tuple (v_a, v_w, v_b), got "
+                                f"{type(got).__name__}.")
+                return _result(name, problems, "")
+            k = len(ta)
+            what = (f"for m = {m} neurons in dimension d = {d}, {where}, "
+                    f"your")
+            arrays = [_as_answer_array(part, f"{what} {label}", problems, shape=shape)
+                      for part, label, shape in zip(
+                          got, names, ((k,), (k, d), (k,)), strict=True)]
+            if problems:
+                return _result(name, problems, "")
+            for arr, want_part, label in zip(arrays, want, names, strict=True):
+                if np.allclose(arr, want_part, rtol=1e-9, atol=1e-12):
+                    continue
+                hint = ""
+                if np.allclose(arr, -want_part, rtol=1e-9, atol=1e-12):
+                    hint = (" You returned +grad V_mu: the velocity is minus the "
+                            "gradient.")
+                elif np.allclose(arr * m, want_part, rtol=1e-9, atol=1e-12):
+                    hint = (" It is 1/m times the expected value: the gradient of "
+                            "the risk in one neuron carries a factor 1/m that the "
+                            "first variation does not.")
+                elif np.allclose(arr, m * want_part, rtol=1e-9, atol=1e-12):
+                    hint = " It is m times too large."
+                i = int(np.argmax(np.abs(arr - want_part).reshape(k, -1).max(axis=1)))
+                problems.append(f"{what} {label} differs from the expected value at "
+                                f"query neuron {i}: {np.round(arr[i], 6).tolist()} "
+                                f"instead of {np.round(want_part[i], 6).tolist()}."
+                                f"{hint}")
+                return _result(name, problems, "")
+    return _result(name, [], "your velocity field matches an independent computation "
+                   "and equals -m times the risk gradient at the neurons.")
+
+
+def _gd_test_inputs():
+    """Starting neurons, data, tau and n_steps for particle gradient descent."""
+    rng = np.random.default_rng(43)
+    inputs = []
+    for m, d, n, tau, n_steps in ((7, 2, 25, 0.1, 5), (20, 1, 15, 0.05, 12),
+                                  (4, 3, 30, 0.2, 3)):
+        inputs.append((rng.normal(size=m), rng.normal(size=(m, d)),
+                       rng.normal(size=m), rng.normal(size=(n, d)),
+                       rng.normal(size=n), tau, n_steps))
+    return inputs
+
+
+def check_particle_gradient_descent(func):
+    r"""Check ``func(a, w, b, x, y, tau, n_steps)``: gradient descent with rate m tau.
+
+    The expected final neurons are those of :func:`otnotes.train_two_layer`
+    started from ``(a, w, b)``. A learning rate ``tau`` instead of ``m * tau``,
+    a wrong number of steps, and modified input arrays are named.
+    """
+    from .two_layer import train_two_layer
+
+    name = "check_particle_gradient_descent"
+    for a, w, b, x, y, tau, n_steps in _gd_test_inputs():
+        problems = []
+        m, d = len(a), w.shape[1]
+        copies = (a.copy(), w.copy(), b.copy())
+        got = _call(func, (*copies, x.copy(), y.copy(), tau, n_steps),
+                    "particle_gradient_descent", problems)
+        if problems:
+            return _result(name, problems, "")
+        if not all(np.array_equal(c, o) for c, o in zip(copies, (a, w, b),
+                                                        strict=True)):
+            problems.append("particle_gradient_descent modified its input arrays: "
+                            "write a = a - ..., not a -= ....")
+            return _result(name, problems, "")
+        if not isinstance(got, (tuple, list)) or len(got) != 3:
+            problems.append("particle_gradient_descent should return a tuple "
+                            f"(a, w, b), got {type(got).__name__}.")
+            return _result(name, problems, "")
+        what = (f"with m = {m}, d = {d}, tau = {tau:g} and {n_steps} steps, your "
+                "final")
+        arrays = [_as_answer_array(part, f"{what} {label}", problems, shape=shape)
+                  for part, label, shape in zip(got, "awb", ((m,), (m, d), (m,)),
+                                                strict=True)]
+        if problems:
+            return _result(name, problems, "")
+
+        def final(rate_tau, steps, x=x, y=y, start=(a, w, b)):
+            run = train_two_layer(x, y, len(start[0]), tau=rate_tau,
+                                  n_steps=steps, initial=start, record_every=steps)
+            return run.a[-1], run.w[-1], run.b[-1]
+
+        want = final(tau, n_steps)
+        if all(np.allclose(g, e, rtol=1e-9, atol=1e-12)
+               for g, e in zip(arrays, want, strict=True)):
+            continue
+        hint = ""
+        slow = final(tau / m, n_steps)
+        if all(np.allclose(g, e, rtol=1e-9, atol=1e-12)
+               for g, e in zip(arrays, slow, strict=True)):
+            hint = (" Your steps use the learning rate tau: the time step of the "
+                    "flow is tau when the learning rate is m * tau.")
+        else:
+            for steps in (n_steps - 1, n_steps + 1):
+                if steps > 0 and all(
+                        np.allclose(g, e, rtol=1e-9, atol=1e-12)
+                        for g, e in zip(arrays, final(tau, steps), strict=True)):
+                    hint = f" You made {steps} steps instead of {n_steps}."
+        part = next(k for k in range(3)
+                    if not np.allclose(arrays[k], want[k], rtol=1e-9, atol=1e-12))
+        err = np.abs(arrays[part] - want[part]).reshape(m, -1).max(axis=1)
+        j = int(np.argmax(err))
+        label = "awb"[part]
+        problems.append(f"{what} neurons differ from gradient descent with learning "
+                        f"rate m * tau: {label}_{j} is "
+                        f"{np.round(arrays[part][j], 6).tolist()} instead of "
+                        f"{np.round(want[part][j], 6).tolist()}.{hint}")
+        return _result(name, problems, "")
+    return _result(name, [], "your gradient descent reproduces train_two_layer for "
+                   "three networks.")
+
+
+# --- Checkers of the gans chapter ---
+
+
+def _lipschitz_bound_test_inputs():
+    """MLP parameter lists (layout of otnotes.mlp) on which the bound is checked."""
+    rng = np.random.default_rng(50)
+    inputs = []
+    for sizes in ([2, 5, 1], [3, 8, 6, 2], [2, 64, 1], [4, 4]):
+        params = []
+        for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+            params.append(rng.normal(size=(n_in, n_out)))
+            params.append(rng.normal(size=n_out))
+        inputs.append(params)
+    return inputs
+
+
+def check_lipschitz_bound(func, rtol=1e-9):
+    r"""Check ``func(params)``: the product of the operator norms of the weights.
+
+    For ``params = [W_1, c_1, ..., W_L, c_L]`` the answer must be the float
+    :math:`\prod_\ell \|W_\ell\|_2` (largest singular values). Using the
+    Frobenius norm, or including the biases, is named in the message.
+    """
+    for k, params in enumerate(_lipschitz_bound_test_inputs()):
+        problems = []
+        got = _call(func, ([p.copy() for p in params],), "your function", problems)
+        if problems:
+            return _result("check_lipschitz_bound", problems, "")
+        what = f"on test network {k} ({len(params) // 2} layers)"
+        value = _as_answer_array(got, f"the bound {what}", problems, shape=())
+        if value is None:
+            return _result("check_lipschitz_bound", problems, "")
+        value = float(value)
+        weights = params[0::2]
+        want = float(np.prod([np.linalg.norm(W, 2) for W in weights]))
+        if abs(value - want) > rtol * abs(want):
+            hint = ""
+            frobenius = float(np.prod([np.linalg.norm(W) for W in weights]))
+            with_biases = float(np.prod([np.linalg.norm(np.atleast_2d(p), 2)
+                                         for p in params]))
+            if abs(value - frobenius) <= rtol * frobenius:
+                hint = (" This is the product of Frobenius norms: use the largest "
+                        "singular value, np.linalg.norm(W, 2).")
+            elif abs(value - with_biases) <= rtol * with_biases:
+                hint = " Only the weight matrices params[0::2] enter the bound."
+            problems.append(f"{what}, the bound should be {want:.10g}, got "
+                            f"{value:.10g}.{hint}")
+            return _result("check_lipschitz_bound", problems, "")
+    return _result("check_lipschitz_bound", [],
+                   "your bound agrees with the product of operator norms on all "
+                   "test networks.")
+
+
+def _gradient_penalty_test_inputs():
+    rng = np.random.default_rng(51)
+    inputs = []
+    for n, hidden, weight in ((5, 3, 1.0), (40, 16, 10.0), (1, 8, 0.5)):
+        params = [rng.normal(size=(2, hidden)), rng.normal(size=hidden),
+                  rng.normal(size=(hidden, 1)), rng.normal(size=1)]
+        x_real = rng.normal(size=(n, 2)) + 2.0
+        x_fake = rng.normal(size=(n, 2))
+        t = rng.random(n)
+        inputs.append((params, x_real, x_fake, t, weight))
+    return inputs
+
+
+def _critic_input_gradients(params, x):
+    W1, c1, W2 = params[0], params[1], params[2]
+    h = np.tanh(x @ W1 + c1)
+    return ((1.0 - h**2) * W2[:, 0]) @ W1.T
+
+
+def check_gradient_penalty(func, rtol=1e-9):
+    r"""Check ``func(params, x_real, x_fake, t, weight)``: the gradient penalty.
+
+    The answer must be :math:`\lambda\frac1N\sum_i(\|\nabla D(\hat x_i)\| -
+    1)^2` with :math:`\hat x_i = t_i x_i^{real} + (1 - t_i) x_i^{fake}`, for
+    the one-hidden-layer tanh critic ``params = [W_1, c_1, W_2, c_2]``.
+    Common slips (squared norm, missing ``- 1``, swapped interpolation,
+    missing weight) are named in the message.
+    """
+    for k, (params, x_real, x_fake, t, weight) in enumerate(
+            _gradient_penalty_test_inputs()):
+        problems = []
+        args = ([p.copy() for p in params], x_real.copy(), x_fake.copy(), t.copy(),
+                weight)
+        got = _call(func, args, "your function", problems)
+        if problems:
+            return _result("check_gradient_penalty", problems, "")
+        what = f"on test input {k} ({len(t)} points, weight {weight:g})"
+        value = _as_answer_array(got, f"the penalty {what}", problems, shape=())
+        if value is None:
+            return _result("check_gradient_penalty", problems, "")
+        value = float(value)
+
+        def penalty(x_hat, transform=lambda g: (g - 1.0) ** 2, lam=weight,
+                    params=params):
+            norms = np.linalg.norm(_critic_input_gradients(params, x_hat), axis=1)
+            return float(lam * np.mean(transform(norms)))
+
+        x_hat = t[:, None] * x_real + (1 - t[:, None]) * x_fake
+        want = penalty(x_hat)
+        if abs(value - want) > rtol * abs(want):
+            slips = [
+                (penalty(x_hat, lambda g: (g**2 - 1.0) ** 2),
+                 "use the norm of the gradient, not its square"),
+                (penalty(x_hat, lambda g: g**2),
+                 "the penalty is (|grad D| - 1)^2: the '- 1' is missing"),
+                (penalty(t[:, None] * x_fake + (1 - t[:, None]) * x_real),
+                 "x_hat = t * x_real + (1 - t) * x_fake: the roles are swapped"),
+                (penalty(x_hat, lam=1.0), "multiply by the weight lambda"),
+            ]
+            hint = next((f" Hint: {text}." for other, text in slips
+                         if abs(value - other) <= rtol * abs(other)), "")
+            problems.append(f"{what}, the penalty should be {want:.10g}, got "
+                            f"{value:.10g}.{hint}")
+            return _result("check_gradient_penalty", problems, "")
+    return _result("check_gradient_penalty", [],
+                   "your gradient penalty agrees with the reference on all test "
+                   "inputs.")

@@ -587,10 +587,18 @@ def estimate_w1(
 
     Notes
     -----
-    For any 1-Lipschitz :math:`D` the value is at most :math:`W_1(\alpha,
-    \beta)` (weak duality); the penalty only pushes :math:`|\nabla D|`
-    towards 1 on average, so the estimate can exceed :math:`W_1` slightly, and
-    a critic class that is too small, or too few steps, gives a lower value.
+    This is an estimate, not a bound. For any 1-Lipschitz :math:`D` the
+    value is at most :math:`W_1(\alpha, \beta)` (weak duality), but the
+    penalty only pushes :math:`|\nabla D|` towards 1 on average over the
+    points :math:`\hat x_k`, so the trained critic need not be 1-Lipschitz
+    and the value can be well above :math:`W_1` (tens of percent on 2-D
+    clouds); a critic class that is too small, or too few steps, gives a
+    value below it. Dividing the value by the largest
+    :math:`|\nabla D|` on the segments between the samples gives a
+    quantity that is at most :math:`W_1` when that largest slope is the
+    Lipschitz constant of :math:`D` on the convex hull, which sampling can
+    only approximate. For a certified value compute :math:`W_1` exactly
+    (:func:`otnotes.emd` with ``cost_matrix(x, y, p=1)``).
 
     References
     ----------

@@ -77,6 +77,10 @@ def test_build_executes_every_notebook_and_fails_on_errors():
     assert sphinx["nb_execution_raise_on_error"] is True
     assert sphinx["nb_ipywidgets_js"] == {}
     assert "book_build" in CONFIG["sphinx"]["extra_extensions"]
+    # Sphinx re-reads only changed pages; the strict build must re-run all.
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    strict = makefile.split("\nstrict-book:")[1].split("\n\n")[0]
+    assert "jupyter-book build . --all -W -n --keep-going" in strict
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
@@ -230,3 +234,10 @@ def test_every_citation_is_in_the_bibliography():
                 if key.strip() not in keys:
                     missing.setdefault(key.strip(), path.name)
     assert not missing, f"citation keys not in book/references.bib: {missing}"
+
+
+def test_bibliography_has_no_maths():
+    # The bibliography page does not render TeX: "$n$" would be shown as is.
+    bib = (BOOK / "references.bib").read_text(encoding="utf-8")
+    lines = [line.strip() for line in bib.splitlines() if "$" in line]
+    assert not lines, f"write these without $...$ in book/references.bib: {lines}"

@@ -133,7 +133,9 @@ class ExerciseIndex(SphinxDirective):
         lines = ["| Chapter | Exercise | Difficulty | Kind | Time (min) |",
                  "|---|---|---|---|---|"]
         for docname, title, stars, kind, label in rows:
-            exercise = f"{{ref}}`{title} <{label}>`" if label else title
+            # The title may hold maths, which a link's text does not render:
+            # link the exercise by its number and give the title beside it.
+            exercise = f"{{numref}}`{label}`: {title}" if label else title
             lines.append(f"| {{doc}}`/{docname}` | {exercise} | {'★' * stars} | "
                          f"{kind} | {MINUTES[kind][stars]} |")
         container = nodes.container(classes=["otnotes-exercise-index"])
