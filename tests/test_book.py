@@ -199,12 +199,16 @@ def test_glued_display_math_is_detected():
     assert display_math_glued_to_text(":label: a\n$$x$$") == []
 
 
+def markdown_problems(path, finder):
+    """What ``finder`` reports on each markdown cell of a notebook."""
+    return "; ".join(f"cell {k}, {hit}" for k, cell in enumerate(read(path).cells)
+                     if cell.cell_type == "markdown" for hit in finder(cell.source))
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_display_math_starts_a_block(path):
-    hits = [f"cell {k}, {hit}" for k, cell in enumerate(read(path).cells)
-            if cell.cell_type == "markdown"
-            for hit in display_math_glued_to_text(cell.source)]
-    assert not hits, f"{path.name}: put a blank line before $$: " + "; ".join(hits)
+    hits = markdown_problems(path, display_math_glued_to_text)
+    assert not hits, f"{path.name}: put a blank line before $$: {hits}"
 
 
 def test_broken_inline_math_is_detected():
@@ -216,11 +220,9 @@ def test_broken_inline_math_is_detected():
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_no_line_breaks_an_inline_formula(path):
-    hits = [f"cell {k}, {hit}" for k, cell in enumerate(read(path).cells)
-            if cell.cell_type == "markdown"
-            for hit in lines_breaking_inline_math(cell.source)]
+    hits = markdown_problems(path, lines_breaking_inline_math)
     assert not hits, (f"{path.name}: move the operator to the end of the previous "
-                      f"line: " + "; ".join(hits))
+                      f"line: {hits}")
 
 
 def test_every_citation_is_in_the_bibliography():

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from checker_asserts import assert_fails, assert_passes
 
 from otnotes import checks
 from otnotes.checks import (
@@ -19,27 +20,6 @@ from otnotes.checks import (
 )
 from otnotes.images import equalize_histogram
 from otnotes.pushforward import monotone_map_samples
-
-
-@pytest.fixture(autouse=True)
-def lenient(monkeypatch):
-    """Checkers return results instead of raising, unless a test asks."""
-    monkeypatch.delenv(checks.STRICT_ENV, raising=False)
-
-
-def assert_fails(result, *fragments):
-    assert isinstance(result, CheckResult)
-    assert not result.passed
-    assert "✘ not yet" in repr(result)
-    for fragment in fragments:
-        assert fragment in result.message, result.message
-
-
-def assert_passes(result):
-    assert isinstance(result, CheckResult)
-    assert result.passed, result.message
-    assert "✔ passed" in repr(result)
-
 
 # -- the result object and strict mode -------------------------------------------
 

@@ -3,34 +3,15 @@ wrong ones say what is wrong."""
 
 import numpy as np
 import pytest
+from checker_asserts import assert_fails, assert_passes
 from scipy.optimize import minimize
 
 from otnotes import benamou_brenier, checks
 from otnotes.checks import (
-    CheckResult,
     ExerciseCheckError,
     check_momentum_1d,
     check_prox_kinetic,
 )
-
-
-@pytest.fixture(autouse=True)
-def lenient(monkeypatch):
-    """Checkers return results instead of raising, unless a test asks."""
-    monkeypatch.delenv(checks.STRICT_ENV, raising=False)
-
-
-def assert_fails(result, *fragments):
-    assert isinstance(result, CheckResult)
-    assert not result.passed
-    for fragment in fragments:
-        assert fragment in result.message, result.message
-
-
-def assert_passes(result):
-    assert isinstance(result, CheckResult)
-    assert result.passed, result.message
-
 
 # --- momentum_1d ---
 

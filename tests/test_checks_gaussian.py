@@ -3,32 +3,14 @@ pass, wrong ones say what is wrong."""
 
 import numpy as np
 import pytest
+from checker_asserts import assert_fails, assert_passes
 
 from otnotes import checks, gaussian_geodesic, gaussian_w2
 from otnotes.checks import (
-    CheckResult,
     ExerciseCheckError,
     check_bures_geodesic,
     check_frechet_distance,
 )
-
-
-@pytest.fixture(autouse=True)
-def lenient(monkeypatch):
-    """Checkers return results instead of raising, unless a test asks."""
-    monkeypatch.delenv(checks.STRICT_ENV, raising=False)
-
-
-def assert_fails(result, *fragments):
-    assert isinstance(result, CheckResult)
-    assert not result.passed
-    for fragment in fragments:
-        assert fragment in result.message, result.message
-
-
-def assert_passes(result):
-    assert isinstance(result, CheckResult)
-    assert result.passed, result.message
 
 
 def psd_sqrt(S):

@@ -3,32 +3,14 @@ wrong ones say what is wrong."""
 
 import numpy as np
 import pytest
+from checker_asserts import assert_fails, assert_passes
 
 from otnotes import checks
 from otnotes.checks import (
-    CheckResult,
     ExerciseCheckError,
     check_implicit_euler,
     check_interaction_velocity,
 )
-
-
-@pytest.fixture(autouse=True)
-def lenient(monkeypatch):
-    """Checkers return results instead of raising, unless a test asks."""
-    monkeypatch.delenv(checks.STRICT_ENV, raising=False)
-
-
-def assert_fails(result, *fragments):
-    assert isinstance(result, CheckResult)
-    assert not result.passed
-    for fragment in fragments:
-        assert fragment in result.message, result.message
-
-
-def assert_passes(result):
-    assert isinstance(result, CheckResult)
-    assert result.passed, result.message
 
 
 def implicit_euler(grad_F, hess_F, x0, tau, n_steps):

@@ -2,33 +2,14 @@
 
 import numpy as np
 import pytest
+from checker_asserts import assert_fails, assert_passes
 
 from otnotes import checks, projected_wasserstein, random_directions
 from otnotes.checks import (
-    CheckResult,
     ExerciseCheckError,
     check_basic_solution,
     check_sliced_wasserstein,
 )
-
-
-@pytest.fixture(autouse=True)
-def lenient(monkeypatch):
-    """Checkers return results instead of raising, unless a test asks."""
-    monkeypatch.delenv(checks.STRICT_ENV, raising=False)
-
-
-def assert_fails(result, *fragments):
-    assert isinstance(result, CheckResult)
-    assert not result.passed
-    for fragment in fragments:
-        assert fragment in result.message, result.message
-
-
-def assert_passes(result):
-    assert isinstance(result, CheckResult)
-    assert result.passed, result.message
-
 
 # -- basic solution of a spanning tree ---------------------------------------
 

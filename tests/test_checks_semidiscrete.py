@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from checker_asserts import assert_fails, assert_passes
 
 from otnotes import checks
 from otnotes.checks import (
@@ -10,24 +11,6 @@ from otnotes.checks import (
     check_dual_value,
     check_newton_direction,
 )
-
-
-@pytest.fixture(autouse=True)
-def lenient(monkeypatch):
-    monkeypatch.delenv(checks.STRICT_ENV, raising=False)
-
-
-def assert_fails(result, *fragments):
-    assert not result.passed
-    assert "✘ not yet" in repr(result)
-    for fragment in fragments:
-        assert fragment in result.message, result.message
-
-
-def assert_passes(result):
-    assert result.passed, result.message
-    assert "✔ passed" in repr(result)
-
 
 # -- check_dual_value ------------------------------------------------------------
 
