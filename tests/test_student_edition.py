@@ -97,3 +97,24 @@ def test_leak_search_reads_the_search_index(tmp_path):
     assert leaks.find_leaks(site, [], ["cross"]) == [(site / "searchindex.js",
                                                       "cross")]
     assert leaks.find_leaks(site, [], ["absent"]) == []
+
+
+def test_a_solution_phrase_used_in_another_chapter_is_no_fingerprint(
+        tmp_path, monkeypatch):
+    # The crossing sentence of the first chapter's worked solution stands in
+    # the prose of a second chapter: finding it in the student edition is no
+    # leak. The first chapter's code solution is still a fingerprint.
+    book = tmp_path / "book"
+    book.mkdir()
+    first, second = book / "first.ipynb", book / "second.ipynb"
+    nbformat.write(chapter(), first)
+    other = nbformat.v4.new_notebook()
+    other.cells = [nbformat.v4.new_markdown_cell(
+        "Recall. Take the points 0, 1 and the targets 1, 2: the crossing matching "
+        "is cheaper.")]
+    nbformat.write(other, second)
+    monkeypatch.setattr(leaks, "ROOT", tmp_path)
+    for order in ([first, second], [second, first]):
+        lines, _ = leaks.fingerprints(order)
+        assert not any("crossing matching is cheaper" in line for line in lines)
+        assert "return sorted_positions_of(x) * 2" in lines

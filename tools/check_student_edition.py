@@ -94,9 +94,11 @@ def phrases(line):
 def fingerprints(notebooks):
     """Solution lines found nowhere else, and (stemmed) words only solutions use."""
     lines, solution_words, other_words = set(), set(), set()
+    rests = []
     for path in notebooks:
         code, worked, others = split_solutions(nbformat.read(path, as_version=4))
         rest = normalise("\n".join(others))
+        rests.append(rest)
         for text in code:
             for line in map(normalise, text.splitlines()):
                 if len(line) >= MIN_LINE and not line.startswith("#"):
@@ -107,12 +109,16 @@ def fingerprints(notebooks):
             for line in body:
                 lines.update(phrases(line))
             solution_words |= {w.lower() for w in WORD.findall("\n".join(body))}
-        lines = {line for line in lines if line not in rest}
         for text in code:
             solution_words |= {w.lower() for w in WORD.findall(text)}
         other_words |= {w.lower() for w in WORD.findall(rest)}
     for page in (ROOT / "book").rglob("*.md"):
-        other_words |= {w.lower() for w in WORD.findall(page.read_text("utf-8"))}
+        text = page.read_text("utf-8")
+        rests.append(normalise(text))
+        other_words |= {w.lower() for w in WORD.findall(text)}
+    # A line that also stands outside the solutions, in any chapter or page,
+    # is no sign of a leak.
+    lines = {line for line in lines if not any(line in rest for rest in rests)}
     stemmer = SearchEnglish({})
     solution_stems = {stemmer.stem(w) for w in solution_words}
     other_stems = {stemmer.stem(w) for w in other_words}
