@@ -6,11 +6,14 @@ a slider moves: the time from setting the slider's value to the image holding
 the new PNG. Target: under 150 ms.
 """
 
+import contextlib
+import io
 import statistics
 import time
 from pathlib import Path
 
 import matplotlib
+import matplotlib.pyplot as plt
 import nbformat
 
 import otnotes
@@ -22,7 +25,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def chapter_figures(path):
-    """Execute a chapter's code cells; return the interactive figures it made."""
+    """Execute a chapter's code cells, yielding each interactive figure as soon
+    as the cell that makes it has run.
+
+    A figure's drawing function reads the chapter's variables, which later
+    cells may rebind (a chapter reuses ``x`` or ``C``), so each figure is timed
+    before the next cell runs, as a reader moving its slider would.
+    """
     made = []
 
     def recording(*args, **kwargs):
@@ -39,10 +48,14 @@ def chapter_figures(path):
             tags = cell.metadata.get("tags", [])
             if cell.cell_type != "code" or "otnotes-setup" in tags:
                 continue
-            exec(compile(cell.source, f"{path.name}", "exec"), namespace)
+            # The chapter's own printing is not part of the benchmark's table.
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(compile(cell.source, f"{path.name}", "exec"), namespace)
+            plt.close("all")
+            while made:
+                yield made.pop(0)
     finally:
         otnotes.interactive_figure = original
-    return made
 
 
 def redraw_times(figure, repeats=3):
