@@ -118,7 +118,9 @@ def fingerprints(notebooks):
         other_words |= {w.lower() for w in WORD.findall(text)}
     # A line that also stands outside the solutions, in any chapter or page,
     # is no sign of a leak.
-    lines = {line for line in lines if not any(line in rest for rest in rests)}
+    # (Lines are normalised to one line each, so joining cannot make a match.)
+    outside = "\n".join(rests)
+    lines = {line for line in lines if line not in outside}
     stemmer = SearchEnglish({})
     solution_stems = {stemmer.stem(w) for w in solution_words}
     other_stems = {stemmer.stem(w) for w in other_words}
