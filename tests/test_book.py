@@ -243,3 +243,16 @@ def test_bibliography_has_no_maths():
     bib = (BOOK / "references.bib").read_text(encoding="utf-8")
     lines = [line.strip() for line in bib.splitlines() if "$" in line]
     assert not lines, f"write these without $...$ in book/references.bib: {lines}"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_exercise_index_tells_coding_from_mathematical(path):
+    # Several exercises can share a cell; each is classified on its own.
+    from book._ext.book_build import exercises_in
+
+    cells = read(path).cells
+    markdown = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    kinds = [kind for _, _, kind, _ in exercises_in(path)]
+    assert kinds.count("coding") == sum("stub" in tags(c) for c in cells)
+    assert kinds.count("mathematical") == len(
+        re.findall(r"^(?:`{3,}|:{3,})\{solution\}", markdown, re.M))

@@ -81,26 +81,36 @@ EXERCISE = re.compile(
     r"^(`{3,}|:{3,})\{exercise\}[ \t]*(?P<title>[^\n]*)\n"
     r"(?P<options>(?::[^\n]*\n)*)", re.M)
 STARS = re.compile(r"^(★{1,3})\s*(.*)$")
+SOLUTION_OF = re.compile(r"^(?:`{3,}|:{3,})\{solution\}[ \t]*(\S+)", re.M)
 # Estimated minutes by number of stars, for mathematical and coding exercises.
 MINUTES = {"mathematical": {1: 10, 2: 25, 3: 45}, "coding": {1: 15, 2: 30, 3: 60}}
 
 
 def exercises_in(path):
-    """(title, stars, kind, label) of every exercise of a notebook, in order."""
+    """(title, stars, kind, label) of every exercise of a notebook, in order.
+
+    An exercise is *mathematical* when the notebook holds a worked solution
+    for it (a ``{solution}`` block naming its label), *coding* when it is the
+    last exercise of its cell and the next code cell is a stub.
+    """
     cells = nbformat.read(path, as_version=4).cells
+    markdown = "\n".join(c.source for c in cells if c.cell_type == "markdown")
+    worked = set(SOLUTION_OF.findall(markdown))
     found = []
     for k, cell in enumerate(cells):
         if cell.cell_type != "markdown":
             continue
-        for match in EXERCISE.finditer(cell.source):
+        matches = list(EXERCISE.finditer(cell.source))
+        following = next((c for c in cells[k + 1:] if c.cell_type == "code"), None)
+        stub_next = following is not None and "stub" in following.metadata.get(
+            "tags", [])
+        for n, match in enumerate(matches):
             stars, title = STARS.match(match["title"]).groups()
             label = re.search(r":label:\s*(\S+)", match["options"])
-            following = next((c for c in cells[k + 1:] if c.cell_type == "code"), None)
-            coding = following is not None and "stub" in following.metadata.get(
-                "tags", [])
+            label = label.group(1) if label else None
+            coding = (label not in worked and n == len(matches) - 1 and stub_next)
             found.append((title.strip(), len(stars),
-                          "coding" if coding else "mathematical",
-                          label.group(1) if label else None))
+                          "coding" if coding else "mathematical", label))
     return found
 
 
