@@ -8,12 +8,20 @@ A chapter describes a figure by a drawing function and its sliders::
 
     interactive_figure(draw, {"p": Slider([0.5, 1, 2], label="exponent p")})
 
-Displayed in a live kernel (Jupyter, Colab, Binder) the result is an ipywidgets
-control that calls ``draw`` again at each slider move. On the book's website,
-which has no kernel, the same object renders as a self-contained HTML block: the
-figure is drawn once for every combination of slider values when the page is
-built, and a few lines of inline JavaScript show the frame that matches the
-sliders. Nothing is fetched from the network in either case.
+Both forms draw the figure once for every combination of slider values, when
+the cell that displays it runs, and then only show the frame that matches the
+sliders. In a live kernel (Jupyter, Colab, Binder) the result is an ipywidgets
+control: moving a slider swaps the image in a few milliseconds, however long
+``draw`` takes. On the book's website, which has no kernel, the same object
+renders as a self-contained HTML block in which a few lines of inline
+JavaScript do the swapping. Nothing is fetched from the network in either case.
+
+Drawing every frame up front costs the time of the whole sweep when the cell
+runs (the website build pays it too), and it fixes the figure to the state of
+the notebook at that moment: a later cell that rebinds a name ``draw`` reads
+does not change it. With ``precompute=False`` the widget instead calls ``draw``
+at each move to a combination not yet shown (and keeps the frame), reading the
+notebook's variables as they are at that moment.
 
 The static form is chosen when the environment variable ``OTNOTES_STATIC`` is
 ``"1"`` (the book build sets it) or when no IPython kernel is running.
@@ -129,7 +137,8 @@ def static_mode():
 class InteractiveFigure:
     """A figure redrawn from slider values; see :func:`interactive_figure`."""
 
-    def __init__(self, draw, controls, *, figsize=(6.4, 4.0), dpi=100, caption=""):
+    def __init__(self, draw, controls, *, figsize=(6.4, 4.0), dpi=100, caption="",
+                 precompute=True):
         if not callable(draw):
             raise ValueError(
                 f"draw must be a callable draw(fig, **params), got {draw!r}")
@@ -145,8 +154,14 @@ class InteractiveFigure:
                 f"{MAX_FRAMES} frames a static page can hold; use fewer values"
             )
         self.n_frames = n_frames
+        if not isinstance(precompute, bool):
+            raise ValueError(f"precompute must be True or False, got {precompute!r}")
+        self.precompute = precompute
         self._figure = None
         self._widget = None
+        # PNG bytes of the frames drawn so far, keyed by the tuple of value
+        # positions (one per slider).
+        self._frames = {}
 
     # -- drawing ----------------------------------------------------------
 
@@ -165,14 +180,22 @@ class InteractiveFigure:
         """The slider values the figure starts from."""
         return {name: s.values[s.start] for name, s in self.sliders.items()}
 
-    # -- static page ------------------------------------------------------
+    def frame(self, positions):
+        """PNG bytes of the frame at ``positions`` (one value index per slider),
+        drawn on first request and kept."""
+        positions = tuple(positions)
+        if positions not in self._frames:
+            params = {name: slider.values[k] for (name, slider), k
+                      in zip(self.sliders.items(), positions, strict=True)}
+            self._frames[positions] = self.render(**params)
+        return self._frames[positions]
 
     def frames(self):
         """PNG bytes of every frame, the last slider varying fastest."""
-        names = list(self.sliders)
-        grids = [self.sliders[name].values for name in names]
-        return [self.render(**dict(zip(names, combo, strict=True)))
-                for combo in itertools.product(*grids)]
+        ranges = [range(len(s.values)) for s in self.sliders.values()]
+        return [self.frame(positions) for positions in itertools.product(*ranges)]
+
+    # -- static page ------------------------------------------------------
 
     def to_html(self):
         """Self-contained HTML: every frame embedded, sliders driven by inline JS."""
@@ -225,10 +248,17 @@ class InteractiveFigure:
     # -- live kernel --------------------------------------------------------
 
     def widget(self):
-        """An ipywidgets box: one slider per control above the figure."""
+        """An ipywidgets box: one slider per control above the figure.
+
+        With ``precompute`` (the default) every frame is drawn here, so that
+        a slider move only swaps the image.
+        """
         if self._widget is not None:
             return self._widget
         import ipywidgets as widgets
+
+        if self.precompute:
+            self.frames()
 
         controls = []
         for slider in self.sliders.values():
@@ -239,13 +269,12 @@ class InteractiveFigure:
                 style={"description_width": "initial"},
                 layout=widgets.Layout(width="min(100%, 32em)"),
             ))
-        image = widgets.Image(value=self.render(**self.initial_params()),
-                              format="png", layout=widgets.Layout(max_width="100%"))
-        names = list(self.sliders)
+        start = [slider.start for slider in self.sliders.values()]
+        image = widgets.Image(value=self.frame(start), format="png",
+                              layout=widgets.Layout(max_width="100%"))
 
         def redraw(_change=None):
-            params = {n: c.value for n, c in zip(names, controls, strict=True)}
-            image.value = self.render(**params)
+            image.value = self.frame(control.index for control in controls)
 
         for control in controls:
             control.observe(redraw, names="value")
@@ -263,7 +292,8 @@ class InteractiveFigure:
         return self.widget()._repr_mimebundle_(include=include, exclude=exclude)
 
 
-def interactive_figure(draw, controls, *, figsize=(6.4, 4.0), dpi=100, caption=""):
+def interactive_figure(draw, controls, *, figsize=(6.4, 4.0), dpi=100, caption="",
+                       precompute=True):
     """Make a figure with sliders that works in a kernel and on a static page.
 
     Parameters
@@ -281,6 +311,12 @@ def interactive_figure(draw, controls, *, figsize=(6.4, 4.0), dpi=100, caption="
         Resolution of each frame.
     caption : str, optional
         Text below the figure, also the image's alternative text.
+    precompute : bool, default True
+        In a live kernel, draw every frame when the figure is displayed, so
+        that slider moves are immediate and later cells cannot change the
+        figure. With False, a frame is drawn the first time its values are
+        shown, from the notebook's variables at that time. The static page
+        always holds every frame.
 
     Returns
     -------
@@ -288,4 +324,5 @@ def interactive_figure(draw, controls, *, figsize=(6.4, 4.0), dpi=100, caption="
         Displaying it shows the widget in a kernel and HTML on a static page;
         ``.to_html()`` and ``.widget()`` give either form explicitly.
     """
-    return InteractiveFigure(draw, controls, figsize=figsize, dpi=dpi, caption=caption)
+    return InteractiveFigure(draw, controls, figsize=figsize, dpi=dpi, caption=caption,
+                             precompute=precompute)

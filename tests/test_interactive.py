@@ -11,7 +11,7 @@ from otnotes import Slider, interactive_figure
 from otnotes.interactive import MAX_FRAMES, STATIC_ENV
 
 
-def make_figure(calls=None):
+def make_figure(calls=None, **options):
     def draw(fig, p, shift):
         if calls is not None:
             calls.append((p, shift))
@@ -23,7 +23,10 @@ def make_figure(calls=None):
     return interactive_figure(
         draw, {"p": Slider([0.5, 1.0, 2.0], label="exponent p", initial=1.0),
                "shift": [0, 1]},
-        figsize=(3, 2), dpi=50, caption="A test figure")
+        figsize=(3, 2), dpi=50, caption="A test figure", **options)
+
+
+ALL_COMBINATIONS = [(0.5, 0), (0.5, 1), (1.0, 0), (1.0, 1), (2.0, 0), (2.0, 1)]
 
 
 def frames_of(html):
@@ -40,7 +43,7 @@ def test_static_html_holds_one_frame_per_combination():
     assert len(data["frames"]) == 6
     assert data["strides"] == [2, 1]
     # The last slider varies fastest, and each frame was drawn from its values.
-    assert calls == [(0.5, 0), (0.5, 1), (1.0, 0), (1.0, 1), (2.0, 0), (2.0, 1)]
+    assert calls == ALL_COMBINATIONS
     pngs = [base64.b64decode(uri.split(",", 1)[1]) for uri in data["frames"]]
     assert all(png.startswith(b"\x89PNG") for png in pngs)
     assert len(set(pngs)) == 6
@@ -71,12 +74,36 @@ def test_display_is_a_widget_in_a_live_kernel(monkeypatch):
     assert "application/vnd.jupyter.widget-view+json" in bundle
 
 
-def test_widget_redraws_when_a_slider_moves():
+def test_widget_draws_every_frame_up_front_and_swaps_them():
     calls = []
     figure = make_figure(calls)
     box = figure.widget()
     assert "otnotes-interactive" in box._dom_classes
     p_slider, shift_slider, image = box.children
+    # Every frame is drawn when the widget is made, once each.
+    assert calls == ALL_COMBINATIONS
+    static = frames_of(figure.to_html())["frames"]
+    assert len(calls) == 6
+
+    def shown():
+        return "data:image/png;base64," + base64.b64encode(image.value).decode()
+
+    # initial p = 1.0 (index 1), shift = 0: frame 2 of the static page too.
+    assert shown() == static[2]
+    p_slider.value = 2.0
+    assert shown() == static[4]
+    shift_slider.value = 1
+    assert shown() == static[5]
+    p_slider.value = 0.5
+    assert shown() == static[1]
+    assert len(calls) == 6
+    assert figure.widget() is box
+
+
+def test_widget_without_precompute_draws_on_first_visit_only():
+    calls = []
+    figure = make_figure(calls, precompute=False)
+    p_slider, shift_slider, image = figure.widget().children
     assert calls == [(1.0, 0)]
     first = image.value
     p_slider.value = 2.0
@@ -84,7 +111,16 @@ def test_widget_redraws_when_a_slider_moves():
     assert image.value != first
     shift_slider.value = 1
     assert calls[-1] == (2.0, 1)
-    assert figure.widget() is box
+    # Coming back to values already shown reuses their frames.
+    shift_slider.value = 0
+    p_slider.value = 1.0
+    assert calls == [(1.0, 0), (2.0, 0), (2.0, 1)]
+    assert image.value == first
+
+
+def test_precompute_must_be_a_bool():
+    with pytest.raises(ValueError, match="precompute must be True or False"):
+        make_figure(precompute="yes")
 
 
 @pytest.mark.parametrize(
