@@ -64,9 +64,10 @@ _PSD_RTOL = 1e-10
 # smallest eigenvalue above _PD_RTOL times the largest one.
 _PD_RTOL = 1e-12
 
-# Up to this dimension, one batched eigendecomposition (vectors included) of
-# several matrices is cheaper than separate calls.
-_BATCH_DIM = 16
+# For a pair (S0, S1) where only S0's eigenvectors are needed: up to this
+# dimension one batched eigendecomposition of both is cheapest; above it, S0's
+# alone, with S1 checked by a Cholesky factorisation.
+_BATCH_DIM = 6
 
 # The trace formula for B^2 is used when B^2 exceeds this fraction of
 # tr S0 + tr S1; below, cancellation would cost more than 4 digits.
@@ -115,16 +116,106 @@ def _check_mean(m, name, d=None):
     return arr
 
 
+def _check_mean_pair(m0, m1):
+    """Two finite means of the same length d >= 1, as float64 arrays."""
+    try:
+        pair = np.array((m0, m1), dtype=float)
+    except (TypeError, ValueError):
+        pair = None
+    if (pair is not None and pair.ndim == 2 and pair.shape[1] > 0
+            and np.isfinite(pair).all()):
+        return pair[0], pair[1]
+    # Something is wrong: find which argument, for the message.
+    m0 = _check_mean(m0, "m0")
+    return m0, _check_mean(m1, "m1", m0.shape[0])
+
+
 def _check_covs(matrices, names, d=None, other="the means", vectors=True):
     """Symmetric PSD (d, d) matrices, checked together.
 
     Returns ``(S, w, V)``: the stack of symmetric parts (k, d, d), their
     eigenvalues in ascending order (k, d) and eigenvectors (k, d, d), or None
-    when ``vectors`` is False; with ``vectors="first"``, ``V[0]`` holds those of
-    the first matrix and the others may be missing. The eigendecomposition
-    serves both the positive semi-definiteness check and the computation that
-    follows.
+    when ``vectors`` is False. The eigendecomposition serves both the positive
+    semi-definiteness check and the computation that follows.
     """
+    stack = _symmetric_stack(matrices, names, d, other)
+    if vectors:
+        w, V = np.linalg.eigh(stack)
+    else:
+        w, V = np.linalg.eigvalsh(stack), None
+    _check_spectra(w, names)
+    return stack, w, V
+
+
+def _check_cov_pair(S0, S1, d=None, other="S0"):
+    """Two symmetric PSD (d, d) matrices, with the spectrum of the first.
+
+    Returns ``(S0, S1, w0, V0)``: the symmetric parts and the ascending
+    eigenvalues and eigenvectors of ``S0``. ``S1`` is only checked: when its
+    Cholesky factorisation exists it is positive definite, and its eigenvalues
+    are computed only when the factorisation fails.
+    """
+    names = ("S0", "S1")
+    stack = _symmetric_stack((S0, S1), names, d, other)
+    if stack.shape[1] <= _BATCH_DIM:
+        w, V = np.linalg.eigh(stack)
+        _check_spectra(w, names)
+        return stack[0], stack[1], w[0], V[0]
+    w0, V0 = np.linalg.eigh(stack[0])
+    _check_spectra(w0[None], names[:1])
+    try:
+        np.linalg.cholesky(stack[1])
+    except np.linalg.LinAlgError:
+        _check_spectra(np.linalg.eigvalsh(stack[1])[None], names[1:])
+    return stack[0], stack[1], w0, V0
+
+
+def _check_spectra(w, names):
+    """Raise unless each row of ascending eigenvalues is PSD (relatively)."""
+    low = w[:, 0]
+    if low.min() >= 0.0:
+        return
+    bad = low < -_PSD_RTOL * np.maximum(w[:, -1], -low)
+    if bad.any():
+        k = int(np.argmax(bad))
+        raise ValueError(
+            f"{names[k]} must be positive semi-definite, got smallest eigenvalue "
+            f"{low[k]:.6g}"
+        )
+
+
+def _symmetric_stack(matrices, names, d, other):
+    """Square, finite, symmetric (to _SYM_RTOL) matrices as one array
+    (k, d, d) of their symmetric parts."""
+    stack = _square_stack(matrices, names, d, other)
+    if not np.isfinite(stack).all():
+        for arr, name in zip(stack, names, strict=True):
+            check_finite(arr, name)
+    skew = stack - np.swapaxes(stack, -1, -2)
+    if skew.any():
+        asym = np.abs(skew).max(axis=(1, 2))
+        bad = asym > _SYM_RTOL * np.abs(stack).max(axis=(1, 2))
+        if bad.any():
+            k = int(np.argmax(bad))
+            raise ValueError(
+                f"{names[k]} must be a symmetric matrix, got max |{names[k]} - "
+                f"{names[k]}^T| = {asym[k]:.3g}"
+            )
+        stack -= 0.5 * skew
+    return stack
+
+
+def _square_stack(matrices, names, d, other):
+    """The matrices as one float64 array (k, d, d), or a ValueError naming the
+    first one that is not a non-empty square matrix of the expected size."""
+    try:
+        stack = np.array(matrices, dtype=float)
+    except (TypeError, ValueError):
+        stack = None
+    if (stack is not None and stack.ndim == 3 and stack.shape[1] == stack.shape[2]
+            and stack.shape[1] > 0 and d in (None, stack.shape[1])):
+        return stack
+    # Something is wrong: find which argument, for the message.
     arrays = [as_array(S, name, ndim=2) for S, name in zip(matrices, names,
                                                              strict=True)]
     for arr, name in zip(arrays, names, strict=True):
@@ -138,39 +229,7 @@ def _check_covs(matrices, names, d=None, other="the means", vectors=True):
                 f"{name} must have shape ({d}, {d}) to match {other}, got shape "
                 f"{arr.shape}"
             )
-    stack = np.array(arrays)
-    if not np.isfinite(stack).all():
-        for arr, name in zip(arrays, names, strict=True):
-            check_finite(arr, name)
-    skew = stack - np.swapaxes(stack, -1, -2)
-    asym = np.abs(skew).max(axis=(1, 2))
-    if asym.any():
-        bad = asym > _SYM_RTOL * np.abs(stack).max(axis=(1, 2))
-        if bad.any():
-            k = int(np.argmax(bad))
-            raise ValueError(
-                f"{names[k]} must be a symmetric matrix, got max |{names[k]} - "
-                f"{names[k]}^T| = {asym[k]:.3g}"
-            )
-        stack -= 0.5 * skew
-    if vectors == "first" and d > _BATCH_DIM:
-        # Large matrices: eigenvectors only where they are needed.
-        w0, V0 = np.linalg.eigh(stack[0])
-        w = np.vstack([w0, np.linalg.eigvalsh(stack[1:])])
-        V = V0[None]
-    elif vectors:
-        w, V = np.linalg.eigh(stack)
-    else:
-        w, V = np.linalg.eigvalsh(stack), None
-    low = w[:, 0]
-    bad = low < -_PSD_RTOL * np.maximum(w[:, -1], -low)
-    if bad.any():
-        k = int(np.argmax(bad))
-        raise ValueError(
-            f"{names[k]} must be positive semi-definite, got smallest eigenvalue "
-            f"{low[k]:.6g}"
-        )
-    return stack, w, V
+    return np.array(arrays)
 
 
 def _root(w, V):
@@ -200,17 +259,20 @@ def _rotation(X, Y):
     return Vt.T @ W.T
 
 
-def _bures_squared(S1, w, V0):
+def _bures_squared(S1, w0, V0):
     """B^2 by the trace formula, or as a sum of squares when they nearly cancel.
 
-    ``w`` holds the eigenvalues of S0 and S1, ``V0`` the eigenvectors of S0.
+    ``w0`` and ``V0`` are the eigenvalues and eigenvectors of S0.
     """
-    X = _root(w[0], V0)
-    middle = np.linalg.eigvalsh(X @ S1 @ X)
-    total = float(np.maximum(w, 0.0).sum())
-    squared = total - 2.0 * float(np.sqrt(np.maximum(middle, 0.0)).sum())
+    # With R = V0 diag(w0)^{1/2}, R R^T = S0 and R^T S1 R has the eigenvalues
+    # of S0^{1/2} S1 S0^{1/2} (both are similar to S0 S1).
+    R = V0 * np.sqrt(np.maximum(w0, 0.0))
+    middle = np.linalg.eigvalsh(R.T @ S1 @ R)
+    total = np.maximum(w0, 0.0).sum() + np.trace(S1)
+    squared = float(total - 2.0 * np.sqrt(np.maximum(middle, 0.0)).sum())
     if squared > _CANCEL * total:
         return squared
+    X = R @ V0.T
     # The trace formula loses digits in proportion to total / squared; the
     # polar form is a sum of squares and keeps them.
     w1, V1 = np.linalg.eigh(S1)
@@ -266,9 +328,8 @@ def bures(S0, S1):
     >>> bures([[1.0, 0.0], [0.0, 1.0]], [[4.0, 0.0], [0.0, 9.0]])
     2.23606797749979
     """
-    (S0, S1), w, V = _check_covs((S0, S1), ("S0", "S1"), other="S0",
-                                 vectors="first")
-    return float(np.sqrt(max(_bures_squared(S1, w, V[0]), 0.0)))
+    S0, S1, w0, V0 = _check_cov_pair(S0, S1)
+    return float(np.sqrt(max(_bures_squared(S1, w0, V0), 0.0)))
 
 
 def gaussian_w2(m0, S0, m1, S1):
@@ -304,11 +365,10 @@ def gaussian_w2(m0, S0, m1, S1):
     ...             [3.0, 4.0], [[1.0, 0.0], [0.0, 1.0]])
     5.0
     """
-    m0 = _check_mean(m0, "m0")
+    m0, m1 = _check_mean_pair(m0, m1)
     d = m0.shape[0]
-    m1 = _check_mean(m1, "m1", d)
-    (S0, S1), w, V = _check_covs((S0, S1), ("S0", "S1"), d, vectors="first")
-    squared = _bures_squared(S1, w, V[0])
+    S0, S1, w0, V0 = _check_cov_pair(S0, S1, d, "the means")
+    squared = _bures_squared(S1, w0, V0)
     shift = m0 - m1
     return float(np.sqrt(shift @ shift + max(squared, 0.0)))
 
@@ -368,11 +428,9 @@ def gaussian_map(m0, S0, m1, S1):
     >>> T([0.5])
     array([2.])
     """
-    m0 = _check_mean(m0, "m0")
+    m0, m1 = _check_mean_pair(m0, m1)
     d = m0.shape[0]
-    m1 = _check_mean(m1, "m1", d)
-    (S0, S1), w, V = _check_covs((S0, S1), ("S0", "S1"), d, vectors="first")
-    w, V = w[0], V[0]
+    S0, S1, w, V = _check_cov_pair(S0, S1, d, "the means")
     _check_pd(w, "S0")
     root = (V * np.sqrt(w)) @ V.T
     inv_root = (V / np.sqrt(w)) @ V.T
@@ -433,9 +491,8 @@ def gaussian_geodesic(m0, S0, m1, S1, t):
     >>> mean, cov
     (array([1.]), array([[4.]]))
     """
-    m0 = _check_mean(m0, "m0")
+    m0, m1 = _check_mean_pair(m0, m1)
     d = m0.shape[0]
-    m1 = _check_mean(m1, "m1", d)
     _, w, V = _check_covs((S0, S1), ("S0", "S1"), d)
     times = check_finite(as_array(t, "t", ndim=(0, 1)), "t")
     if ((times < 0) | (times > 1)).any():

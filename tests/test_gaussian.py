@@ -80,6 +80,30 @@ def test_trace_formula_and_degenerate_covariances():
     assert bures(zero, S1) == pytest.approx(np.sqrt(np.trace(S1)), rel=1e-14)
 
 
+@pytest.mark.parametrize("d", [2, 10, 40])
+def test_singular_and_indefinite_second_covariance_in_every_dimension(d):
+    # Above a few dimensions S1 is checked by a Cholesky factorisation first;
+    # a singular S1 fails it and must still be accepted, an indefinite one not.
+    rng = np.random.default_rng(d)
+    S0 = spd(rng, d)
+    v = rng.normal(size=(d, max(1, d // 5)))
+    S1 = v @ v.T  # singular
+    r0 = _sqrtm(S0)
+    expected = np.sqrt(np.trace(S0) + np.trace(S1)
+                       - 2 * np.trace(_sqrtm(r0 @ S1 @ r0)))
+    # At a singular S1 an eigenvalue of size 1e-16 from rounding moves the
+    # square roots by 1e-8: the two computations agree to about that.
+    assert bures(S0, S1) == pytest.approx(expected, rel=1e-7)
+    assert gaussian_w2(np.zeros(d), S0, np.ones(d), S1) == pytest.approx(
+        np.sqrt(d + expected**2), rel=1e-7)
+    indefinite = S1 - 0.5 * np.eye(d)
+    with pytest.raises(ValueError, match="S1 must be positive semi-definite, "
+                                         "got smallest eigenvalue -0.5"):
+        bures(S0, indefinite)
+    with pytest.raises(ValueError, match="S1 must be positive semi-definite"):
+        gaussian_map(np.zeros(d), S0, np.zeros(d), indefinite)
+
+
 def _sqrtm(S):
     w, V = np.linalg.eigh(S)
     return (V * np.sqrt(np.clip(w, 0, None))) @ V.T
