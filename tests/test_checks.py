@@ -18,6 +18,7 @@ from otnotes.checks import (
     check_permutation,
     check_plan,
 )
+from otnotes.checks._core import _check_cases
 from otnotes.images import equalize_histogram
 from otnotes.pushforward import monotone_map_samples
 
@@ -37,6 +38,77 @@ def test_strict_mode_raises_on_failure(monkeypatch):
     with pytest.raises(ExerciseCheckError, match="not a permutation"):
         check_permutation([0, 0, 1], 3)
     assert_passes(check_permutation([2, 0, 1], 3))
+
+
+# -- the loop over test cases ---------------------------------------------------
+
+
+def _doubling_cases(built):
+    """Cases asking for twice 1, 2 and 3; ``built`` records each case as it is made."""
+    for k, value in enumerate([1.0, 2.0, 3.0]):
+        built.append(k)
+        yield (value,), (k, value)
+
+
+def _check_doubling(got, case, problems):
+    k, value = case
+    if got != 2 * value:
+        problems.append(f"on case {k}, {got} instead of {2 * value}.")
+
+
+def test_check_cases_passes_a_right_answer():
+    built = []
+    result = _check_cases("check_double", lambda v: 2 * v, "double",
+                          _doubling_cases(built), _check_doubling, "all doubled.")
+    assert_passes(result)
+    assert result.name == "check_double"
+    assert result.message == "all doubled."
+    assert built == [0, 1, 2]
+
+
+def test_check_cases_stops_at_the_first_failing_case():
+    built, calls = [], []
+
+    def wrong_from_two_on(v):
+        calls.append(v)
+        return 2 * v if v < 2 else v + 1
+
+    result = _check_cases("check_double", wrong_from_two_on, "double",
+                          _doubling_cases(built), _check_doubling, "all doubled.")
+    assert_fails(result)
+    # Case 2 is wrong too, but neither built nor run: only case 1 is reported.
+    assert result.message == "on case 1, 3.0 instead of 4.0."
+    assert calls == [1.0, 2.0]
+    assert built == [0, 1]
+
+
+def test_check_cases_reports_an_exception_without_checking_the_answer():
+    judged = []
+
+    def check(got, case, problems):
+        judged.append(case)
+
+    def fails_on_two(v):
+        if v == 2:
+            raise ZeroDivisionError("no answer for 2")
+        return 2 * v
+
+    result = _check_cases("check_double", fails_on_two, "double",
+                          _doubling_cases([]), check, "all doubled.")
+    assert_fails(result)
+    assert result.message == "double raised ZeroDivisionError: no answer for 2"
+    # The answer to case 0 was judged; case 1 raised, so it was not.
+    assert judged == [(0, 1.0)]
+    result = _check_cases("check_double", None, "double", _doubling_cases([]),
+                          check, "all doubled.")
+    assert result.message == "double should be a function, got NoneType."
+
+
+def test_check_cases_raises_in_strict_mode(monkeypatch):
+    monkeypatch.setenv(checks.STRICT_ENV, "1")
+    with pytest.raises(ExerciseCheckError, match="on case 0, 3.0 instead of 2.0"):
+        _check_cases("check_double", lambda v: v + 2, "double", _doubling_cases([]),
+                     _check_doubling, "all doubled.")
 
 
 # -- generic checkers ------------------------------------------------------------
@@ -239,3 +311,38 @@ def test_check_flow_log_density_reports_shape_and_value():
     assert_fails(check_flow_log_density(lambda y, T_inverse, dT: 0.0), "shape (9,)")
     assert_fails(check_flow_log_density(lambda y, T_inverse, dT: np.zeros_like(y)),
                  "should be", "for T(x) = sinh(x)")
+
+
+# -- every checker of a student's function survives any answer ---------------------
+
+
+def _function_checkers():
+    import inspect
+
+    found = []
+    for name in checks.__all__:
+        obj = getattr(checks, name)
+        if not (name.startswith("check_") and callable(obj)):
+            continue
+        params = list(inspect.signature(obj).parameters.values())
+        required = [p for p in params if p.default is inspect.Parameter.empty
+                    and p.kind is not inspect.Parameter.KEYWORD_ONLY]
+        if [p.name for p in required] == ["func"]:
+            found.append(name)
+    return found
+
+
+@pytest.mark.parametrize("name", _function_checkers())
+@pytest.mark.parametrize(
+    "answer", ["not an array", (np.zeros(2), np.zeros((2, 3))), None, np.nan],
+    ids=["string", "ragged", "none", "nan"])
+def test_checker_reports_rather_than_raises_on_any_answer(name, answer):
+    result = getattr(checks, name)(lambda *args: answer)
+    assert isinstance(result, CheckResult)
+    assert not result.passed
+    assert result.message
+
+
+def test_every_chapter_checker_is_in_the_survival_test():
+    # The selection above must not silently shrink to a handful.
+    assert len(_function_checkers()) >= 25

@@ -27,7 +27,7 @@ def test_knothe_right_answer_passes():
 
 def test_knothe_is_lower_triangular_with_the_right_pushforward():
     # Independent check of the reference used above, on every test pair.
-    for m0, S0, m1, S1 in checks._knothe_test_gaussians():
+    for m0, S0, m1, S1 in checks.brenier._knothe_test_gaussians():
         A, shift = knothe(m0, S0, m1, S1)
         assert np.allclose(np.triu(A, 1), 0, atol=1e-14)
         assert np.all(np.diag(A) > 0)
@@ -108,7 +108,7 @@ def test_knothe_reversed_right_answer_passes():
 
 
 def test_knothe_reversed_is_upper_triangular():
-    for m0, S0, m1, S1 in checks._knothe_test_gaussians():
+    for m0, S0, m1, S1 in checks.brenier._knothe_test_gaussians():
         A, _ = knothe_reversed(m0, S0, m1, S1)
         assert np.allclose(np.tril(A, -1), 0, atol=1e-14)
         np.testing.assert_allclose(A @ S0 @ A.T, S1, rtol=1e-10, atol=1e-12)
@@ -146,7 +146,7 @@ def test_rockafellar_right_answer_passes():
 
 def test_rockafellar_test_sets_are_cyclically_monotone():
     # Every test set is monotone on pairs, a necessary condition.
-    for _, x, y in checks._rockafellar_test_sets():
+    for _, x, y in checks.brenier._rockafellar_test_sets():
         dx = x[:, None, :] - x[None, :, :]
         dy = y[:, None, :] - y[None, :, :]
         assert np.sum(dx * dy, axis=-1).min() >= -1e-12
