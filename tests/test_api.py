@@ -33,3 +33,19 @@ def test_public_objects_are_listed_in_all():
 def test_checkers_module_is_importable():
     checks = importlib.import_module("otnotes.checks")
     assert callable(checks.check_plan)
+
+
+def test_every_subpackage_is_installed():
+    # pyproject.toml lists the packages explicitly; a subpackage missing there
+    # works in the editable install of the repository but not from pip.
+    from pathlib import Path
+
+    import tomllib
+
+    root = Path(otnotes.__file__).resolve().parents[1]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    listed = set(config["tool"]["setuptools"]["packages"])
+    found = {".".join(p.parent.relative_to(root).parts)
+             for p in (root / "otnotes").rglob("__init__.py")
+             if "__pycache__" not in p.parts}
+    assert found == listed
