@@ -1,5 +1,7 @@
 """Tests of the exercise checkers: right answers pass, wrong ones say what is wrong."""
 
+import re
+
 import numpy as np
 import pytest
 from checker_asserts import assert_fails, assert_passes
@@ -172,6 +174,74 @@ def test_check_function():
 
     assert_fails(check_function(unfinished, np.square, [(1.0,)]), "NotImplementedError")
     assert_fails(check_function(3, np.square, [(1.0,)]), "should be a function")
+
+
+def test_check_plan_without_optimal_cost_compares_with_emd():
+    a = np.array([0.5, 0.5])
+    b = np.array([0.25, 0.75])
+    C = np.array([[0.0, 1.0], [1.0, 0.0]])
+    assert_passes(check_plan(np.array([[0.25, 0.25], [0.0, 0.5]]), a, b, C))
+    assert_fails(check_plan(np.array([[0.0, 0.5], [0.25, 0.25]]), a, b, C),
+                 "cost 0.75", "above the optimum 0.25")
+
+
+# -- what the exercise prescribes is checked on entry ---------------------------
+
+_A, _B = np.array([0.5, 0.5]), np.array([0.25, 0.75])
+_P = np.array([[0.25, 0.25], [0.0, 0.5]])
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: check_permutation([0, 1], 0), "n must be a positive integer"),
+    (lambda: check_permutation([0, 1], 2.0), "n must be a positive integer"),
+    (lambda: check_assignment([0, 1], np.ones((2, 3))), "C must be a non-empty square"),
+    (lambda: check_assignment([0, 1], [[0.0, np.nan], [1.0, 0.0]]), "C must be finite"),
+    (lambda: check_assignment([0, 1], np.eye(2), rtol=-1.0), "rtol must be a finite"),
+    (lambda: check_plan(_P, [0.5, -0.5], _B), "a must be non-negative"),
+    (lambda: check_plan(_P, _A, [[0.25, 0.75]]), "b must be a 1-D array"),
+    (lambda: check_plan(_P, _A, [0.5, 1.0]), "same total mass"),
+    (lambda: check_plan(_P, _A, _B, np.ones((2, 3))), "C must have shape (2, 2)"),
+    (lambda: check_plan(_P, _A, _B, optimal_cost=0.25), "optimal_cost needs"),
+    (lambda: check_plan(_P, _A, _B, np.eye(2), optimal_cost=np.inf),
+     "optimal_cost must be finite"),
+    (lambda: check_plan(_P, _A, _B, atol=None), "atol must be a non-negative"),
+    (lambda: check_monotone_map([1.0, 2.0], [[0.0, 1.0]]), "x must be a 1-D array"),
+    (lambda: check_monotone_map([1.0, 2.0], [0.0, 1.0], strict="yes"),
+     "strict must be True or False"),
+    (lambda: check_array([1.0], [np.nan]), "expected must be finite"),
+    (lambda: check_array([1.0], [1.0], name=""), "name must be a non-empty string"),
+    (lambda: check_array([1.0], [1.0], atol=np.nan), "atol must be a finite"),
+    (lambda: check_function(np.square, "square", [(1.0,)]),
+     "reference must be a function"),
+    (lambda: check_function(np.square, np.square, ((x,) for x in [1.0])),
+     "inputs must be a non-empty list"),
+    (lambda: check_function(np.square, np.square, []), "inputs must be a non-empty"),
+    (lambda: check_function(np.square, np.square, [1.0]),
+     "inputs[0] must be a tuple"),
+    (lambda: check_function(np.square, np.square, [(1.0,)], rtol=True),
+     "rtol must be a non-negative"),
+])
+def test_bad_exercise_data_raises(call, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        call()
+
+
+@pytest.mark.parametrize("checker, option, value", [
+    ("check_knothe_gaussian", "reverse", 1),
+    ("check_w1_potential", "tol", -1e-9),
+    ("check_lipschitz_bound", "rtol", float("nan")),
+    ("check_gradient_penalty", "rtol", "1e-9"),
+    ("check_frechet_distance", "rtol", -1.0),
+    ("check_bures_geodesic", "atol", float("inf")),
+    ("check_north_west_corner", "atol", None),
+    ("check_gluing", "atol", -0.1),
+    ("check_basic_solution", "atol", [1e-12]),
+    ("check_sliced_wasserstein", "rtol", -1.0),
+    ("check_sinkhorn_attention", "n_iter", 0),
+])
+def test_bad_checker_option_raises(checker, option, value):
+    with pytest.raises(ValueError, match=f"^{option} must be"):
+        getattr(checks, checker)(lambda *args: None, **{option: value})
 
 
 # -- check_equalization ----------------------------------------------------------

@@ -45,6 +45,28 @@ class CheckResult:
                 f"<code>{self.name}</code>: {text}</div>")
 
 
+def _tolerance(value, name):
+    """A checker's tolerance: a finite number >= 0, as float; else ValueError.
+
+    The tolerances, the data and the options of a checker are set by whoever
+    wrote the exercise, so a bad one raises instead of being reported to the
+    student as a mistake in the answer.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer,
+                                                        np.floating)):
+        raise ValueError(f"{name} must be a non-negative number, got {value!r}")
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    return float(value)
+
+
+def _flag(value, name):
+    """A checker's on/off option: True or False; else ValueError."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
 def _result(name, problems, success):
     """Build the result; raise in strict mode when there are problems."""
     if problems:

@@ -7,7 +7,7 @@ potential on the line that attains the Wasserstein-1 distance.
 
 import numpy as np
 
-from ._core import _as_answer_array, _check_cases
+from ._core import _as_answer_array, _check_cases, _tolerance
 
 
 def _bid_test_inputs():
@@ -100,6 +100,7 @@ def check_w1_potential(func, tol=1e-9):
     :math:`\sum_k \varphi_k (a_k - b_k) = \W_1(\mu, \nu)`, computed with
     :func:`otnotes.wasserstein_1d`.
     """
+    tol = _tolerance(tol, "tol")
     from ..onedim import wasserstein_1d
 
     def check(got, case, problems):

@@ -7,7 +7,7 @@ critic at points interpolated between real and generated samples.
 
 import numpy as np
 
-from ._core import _as_answer_array, _check_cases
+from ._core import _as_answer_array, _check_cases, _tolerance
 
 
 def _lipschitz_bound_test_inputs():
@@ -30,6 +30,7 @@ def check_lipschitz_bound(func, rtol=1e-9):
     :math:`\prod_\ell \|W_\ell\|_2` (largest singular values). Using the
     Frobenius norm, or including the biases, is named in the message.
     """
+    rtol = _tolerance(rtol, "rtol")
 
     def check(got, case, problems):
         k, params = case
@@ -88,6 +89,7 @@ def check_gradient_penalty(func, rtol=1e-9):
     Common slips (squared norm, missing ``- 1``, swapped interpolation,
     missing weight) are named in the message.
     """
+    rtol = _tolerance(rtol, "rtol")
 
     def check(got, case, problems):
         k, params, x_real, x_fake, t, weight = case

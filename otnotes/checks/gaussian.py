@@ -8,7 +8,7 @@ shortcuts are told apart from the right answer.
 
 import numpy as np
 
-from ._core import _as_answer_array, _check_cases
+from ._core import _as_answer_array, _check_cases, _tolerance
 
 
 def _frechet_test_inputs():
@@ -39,6 +39,7 @@ def check_frechet_distance(func, rtol=1e-7):
     normalised by n - 1. Returning :math:`W_2` instead of its square,
     normalising by n, and covariances of the wrong axis are named.
     """
+    rtol = _tolerance(rtol, "rtol")
 
     def check(got, case, problems):
         features_a, features_b = case
@@ -98,6 +99,7 @@ def check_bures_geodesic(func, atol=1e-8):
     reference is :func:`otnotes.gaussian_geodesic`. Linear interpolation of
     the matrices or of their square roots is recognised.
     """
+    atol = _tolerance(atol, "atol")
     from ..gaussian import gaussian_geodesic
 
     def check(got, case, problems):

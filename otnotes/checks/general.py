@@ -3,13 +3,31 @@
 They compare an answer with what the exercise prescribes (a permutation of
 ``0, ..., n-1``, an optimal assignment, a coupling of two weight vectors, a
 monotone map, an expected array, a reference function) rather than with a
-chapter's own reference solution.
+chapter's own reference solution. What the exercise prescribes (``n``,
+``C``, ``a``, ``b``, ``x``, ``expected``, ``reference``, ``inputs``,
+tolerances) is checked on entry and a bad value raises ``ValueError``; only
+what is wrong with the student's answer is reported in the result.
 """
 
 import numpy as np
 
+from .._validation import (
+    as_array,
+    as_cost,
+    as_weights,
+    check_finite,
+    check_positive_int,
+    check_same_mass,
+)
 from ..assignment import assignment
-from ._core import _as_answer_array, _check_cases, _result
+from ._core import _as_answer_array, _check_cases, _flag, _result, _tolerance
+
+
+def _label(value, name):
+    """A name shown to the student: a non-empty string; else ValueError."""
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{name} must be a non-empty string, got {value!r}")
+    return value
 
 
 def _permutation_problems(sigma, n, what):
@@ -35,6 +53,7 @@ def _permutation_problems(sigma, n, what):
 
 def check_permutation(sigma, n):
     """Check that ``sigma`` is a permutation of ``0, ..., n-1``."""
+    n = check_positive_int(n, "n")
     problems, _ = _permutation_problems(sigma, n, "sigma")
     return _result("check_permutation", problems, f"a permutation of {n} indices.")
 
@@ -45,7 +64,10 @@ def check_assignment(sigma, C, rtol=1e-9):
     Reports the total cost of ``sigma`` against the optimal one when it is a
     permutation but not an optimal one.
     """
-    C = np.asarray(C, dtype=float)
+    C = as_cost(C, None)
+    if C.shape[0] != C.shape[1] or C.shape[0] == 0:
+        raise ValueError(f"C must be a non-empty square matrix, got shape {C.shape}")
+    rtol = _tolerance(rtol, "rtol")
     problems, perm = _permutation_problems(sigma, C.shape[0], "sigma")
     if perm is None:
         return _result("check_assignment", problems, "")
@@ -71,17 +93,33 @@ def check_plan(P, a, b, C=None, *, atol=1e-9, optimal_cost=None):
     P : array of shape (n, m)
         The student's plan.
     a, b : arrays of shapes (n,) and (m,)
-        Prescribed marginals.
+        Prescribed marginals: non-negative, with the same positive total.
     C : array of shape (n, m), optional
-        Cost matrix; with ``optimal_cost`` the plan's cost
-        :math:`\langle P, C\rangle` is compared with the optimum.
+        Cost matrix. When given, the plan's cost :math:`\langle P, C\rangle`
+        is compared with ``optimal_cost``, or, without it, with the optimum
+        computed by :func:`otnotes.emd`.
     atol : float
         Tolerance on marginals and on the cost.
     optimal_cost : float, optional
-        The optimal value to compare with.
+        The optimal value to compare with; needs ``C``.
     """
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
+    a = as_array(a, "a", ndim=1)
+    a = as_weights(a, a.size, "a")
+    b = as_array(b, "b", ndim=1)
+    b = as_weights(b, b.size, "b")
+    check_same_mass(a, b)
+    atol = _tolerance(atol, "atol")
+    if C is not None:
+        C = as_cost(C, (a.size, b.size))
+        if optimal_cost is None:
+            from ..exact import emd
+            optimal_cost = emd(a, b, C).cost
+        else:
+            optimal_cost = float(check_finite(
+                as_array(optimal_cost, "optimal_cost", ndim=0), "optimal_cost"))
+    elif optimal_cost is not None:
+        raise ValueError("optimal_cost needs the cost matrix C to compare with, "
+                         "got C=None")
     problems = []
     arr = _as_answer_array(P, "P", problems, shape=(a.size, b.size))
     if arr is not None:
@@ -96,19 +134,20 @@ def check_plan(P, a, b, C=None, *, atol=1e-9, optimal_cost=None):
                 problems.append(f"P's {label} are off by up to {abs(err[k]):.3g} "
                                 f"(index {k}: {arr.sum(axis=axis)[k]:.6g} instead "
                                 f"of {target[k]:.6g}).")
-        if not problems and C is not None and optimal_cost is not None:
-            cost = float(np.sum(arr * np.asarray(C, dtype=float)))
+        if not problems and C is not None:
+            cost = float(np.sum(arr * C))
             if cost > optimal_cost + atol * max(1.0, abs(optimal_cost)):
                 problems.append(f"P is a coupling, but its cost {cost:.6g} is "
                                 f"{cost - optimal_cost:.3g} above the optimum "
                                 f"{optimal_cost:.6g}.")
     return _result("check_plan", problems, "a valid coupling"
-                   + (" with optimal cost." if optimal_cost is not None else "."))
+                   + (" with optimal cost." if C is not None else "."))
 
 
 def check_monotone_map(T, x, *, strict=False):
     """Check that the values ``T`` at the sorted points ``x`` do not decrease."""
-    x = np.asarray(x, dtype=float)
+    x = check_finite(as_array(x, "x", ndim=1), "x")
+    strict = _flag(strict, "strict")
     problems = []
     values = _as_answer_array(T, "T", problems, shape=x.shape)
     if values is not None:
@@ -127,6 +166,9 @@ def check_monotone_map(T, x, *, strict=False):
 
 def check_array(answer, expected, *, name="answer", rtol=1e-7, atol=1e-9):
     """Compare an array answer with the expected one, entry by entry."""
+    expected = check_finite(as_array(expected, "expected"), "expected")
+    name = _label(name, "name")
+    rtol, atol = _tolerance(rtol, "rtol"), _tolerance(atol, "atol")
     problem = _array_problem(answer, expected, name=name, rtol=rtol, atol=atol)
     return _result("check_array", [problem] if problem else [],
                    f"{name} matches the expected values.")
@@ -134,7 +176,23 @@ def check_array(answer, expected, *, name="answer", rtol=1e-7, atol=1e-9):
 
 def check_function(func, reference, inputs, *, name="your function", rtol=1e-7,
                    atol=1e-9):
-    """Compare ``func(*args)`` with ``reference(*args)`` on each tuple of ``inputs``."""
+    """Compare ``func(*args)`` with ``reference(*args)`` on each tuple of ``inputs``.
+
+    ``inputs`` is a non-empty list (or tuple) of argument tuples; the check
+    stops at the first input where ``func`` raises or differs from
+    ``reference`` beyond ``atol + rtol * |reference|``.
+    """
+    if not callable(reference):
+        raise ValueError(f"reference must be a function, got {reference!r}")
+    if not isinstance(inputs, (list, tuple)) or not inputs:
+        raise ValueError("inputs must be a non-empty list of argument tuples, got "
+                         f"{type(inputs).__name__} {inputs!r:.60}")
+    for k, args in enumerate(inputs):
+        if not isinstance(args, tuple):
+            raise ValueError(f"inputs[{k}] must be a tuple of arguments (write "
+                             f"(x,) for one argument), got {type(args).__name__}")
+    name = _label(name, "name")
+    rtol, atol = _tolerance(rtol, "rtol"), _tolerance(atol, "atol")
 
     def check(got, case, problems):
         k, args = case

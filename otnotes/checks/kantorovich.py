@@ -7,7 +7,7 @@ messages say which marginal constraint fails and where.
 
 import numpy as np
 
-from ._core import _as_answer_array, _check_cases, _peek_array
+from ._core import _as_answer_array, _check_cases, _peek_array, _tolerance
 
 
 def _north_west_test_inputs():
@@ -60,6 +60,7 @@ def check_north_west_corner(func, atol=1e-12):
     has the wrong shape, is not a coupling (which marginal is off), or is a
     coupling other than the north-west corner plan.
     """
+    atol = _tolerance(atol, "atol")
 
     def check(got, case, problems):
         k, a, b = case
@@ -120,6 +121,7 @@ def check_gluing(func, atol=1e-9):
     inputs include a middle point with :math:`b_j = 0`, where a division by
     :math:`b_j` gives NaN. The message says which constraint fails and where.
     """
+    atol = _tolerance(atol, "atol")
 
     def check(got, case, problems):
         k, P, Q = case

@@ -7,7 +7,7 @@ Wasserstein distance from sorted projections.
 
 import numpy as np
 
-from ._core import _as_answer_array, _check_cases
+from ._core import _as_answer_array, _check_cases, _tolerance
 
 
 def _random_spanning_tree(n, m, rng):
@@ -64,6 +64,7 @@ def check_basic_solution(func, atol=1e-12):
     entry. The message says whether the answer has mass outside the tree,
     misses a marginal (which one), or has the wrong sign on an arc.
     """
+    atol = _tolerance(atol, "atol")
 
     def check(got, case, problems):
         k, a, b, arcs = case
@@ -139,6 +140,7 @@ def check_sliced_wasserstein(func, rtol=1e-9):
     the square root, summing instead of averaging (over points or over
     directions), and not sorting the projections.
     """
+    rtol = _tolerance(rtol, "rtol")
     from ..sliced import projected_wasserstein
 
     def check(got, case, problems):

@@ -7,6 +7,7 @@ logits large enough for the naive formulas to overflow.
 
 import numpy as np
 
+from .._validation import check_positive_int
 from ._core import _as_answer_array, _check_cases
 
 
@@ -89,6 +90,8 @@ def check_sinkhorn_attention(func, n_iter=500):
     ``kind="sinkhorn"``. Returning softmax attention (rows only) is named.
     """
     from ..attention import attention_matrix
+
+    n_iter = check_positive_int(n_iter, "n_iter")
 
     def cases():
         for x, beta, Q in _sinkhorn_attention_test_inputs():
