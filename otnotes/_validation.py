@@ -136,3 +136,18 @@ def check_positive_int(value, name):
     if value <= 0:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
+
+
+def as_rng(seed, name="seed"):
+    """A ``numpy.random.Generator`` from a seed: None, an int >= 0 or a Generator.
+
+    A Generator is used as it is (its state advances); an int or None gives
+    ``numpy.random.default_rng(seed)``.
+    """
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if seed is not None and (isinstance(seed, bool)
+                             or not isinstance(seed, (int, np.integer)) or seed < 0):
+        raise ValueError(f"{name} must be None, an int >= 0 or a "
+                         f"numpy.random.Generator, got {seed!r}")
+    return np.random.default_rng(seed)

@@ -53,7 +53,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import logsumexp
 
-from ._validation import as_array, check_finite, check_positive, check_positive_int
+from ._validation import (
+    as_array,
+    as_rng,
+    check_finite,
+    check_positive,
+    check_positive_int,
+)
 
 __all__ = [
     "SinkhornAttentionWarning",
@@ -100,7 +106,7 @@ def random_tokens(n_tokens, dim, *, seed=0):
     dim = check_positive_int(dim, "dim")
     if dim < 2:
         raise ValueError(f"dim must be at least 2, got {dim}")
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     x = rng.standard_normal((n_tokens, dim))
     return x / np.linalg.norm(x, axis=1, keepdims=True)
 

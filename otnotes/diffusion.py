@@ -69,6 +69,7 @@ from scipy.optimize import linear_sum_assignment
 from ._validation import (
     as_array,
     as_points,
+    as_rng,
     as_weights,
     check_finite,
     check_positive,
@@ -159,7 +160,7 @@ class GaussianMixture:
     def sample(self, n_samples, *, seed=0):
         """``n_samples`` i.i.d. points, as an array of shape (n_samples, d)."""
         n_samples = check_positive_int(n_samples, "n_samples")
-        rng = np.random.default_rng(seed)
+        rng = as_rng(seed)
         labels = rng.choice(self.weights.shape[0], size=n_samples, p=self.weights)
         chol = np.linalg.cholesky(self.covs)
         z = rng.standard_normal((n_samples, self.dim))
@@ -293,7 +294,7 @@ def ou_forward(x0, times, *, seed=0):
         raise ValueError(
             f"times must be non-decreasing, got {times[i]!r} then {times[i + 1]!r}"
         )
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     out = np.empty((times.shape[0], *x.shape))
     t = 0.0
     for k, t_next in enumerate(times):
@@ -375,7 +376,7 @@ def reverse_sde(mixture, x_T, *, T=5.0, n_steps=500, t_min=0.0, seed=0,
     y, T, n_steps, t_min, record_every = _check_sampler(
         mixture, x_T, T, n_steps, t_min, record_every
     )
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     grid = np.linspace(T, t_min, n_steps + 1)
     h = (T - t_min) / n_steps
     times, snaps = [grid[0]], [y.copy()]
@@ -665,7 +666,7 @@ def train_flow_matching(
     batch_size = check_positive_int(batch_size, "batch_size")
     lr = check_positive(lr, "lr")
     n, d = data.shape
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     params = init_mlp((d + 1, *hidden, d), activation=activation, seed=rng)
     opt = Adam(params, lr=lr)
     loss = np.empty(n_steps)

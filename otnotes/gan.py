@@ -55,7 +55,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_points, check_positive, check_positive_int
+from ._validation import as_points, as_rng, check_positive, check_positive_int
 from .mlp import Adam, _backward, _forward, init_mlp
 
 __all__ = ["GANTraining", "W1Estimate", "estimate_w1", "train_gan", "train_wgan"]
@@ -184,7 +184,7 @@ class GANTraining:
         """Draw ``n_samples`` points from the trained generator."""
         n_samples = check_positive_int(n_samples, "n_samples")
         k = self.generator_params[0].shape[0]
-        z = np.random.default_rng(seed).standard_normal((n_samples, k))
+        z = as_rng(seed).standard_normal((n_samples, k))
         return _forward(self.generator_params, z, self.generator_activation)[0]
 
     def critic(self, x):
@@ -343,7 +343,7 @@ def train_wgan(
             f"constraint must be 'gradient-penalty' or 'clip', got {constraint!r}"
         )
     n, d = data.shape
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     gen = init_mlp((latent_dim, *generator_hidden, d),
                    activation=generator_activation, seed=rng)
     critic = init_mlp((d, *critic_hidden, 1), activation="tanh", seed=rng)
@@ -464,7 +464,7 @@ def train_gan(
     )
     n_discriminator = check_positive_int(n_discriminator, "n_discriminator")
     n, d = data.shape
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     gen = init_mlp((latent_dim, *generator_hidden, d),
                    activation=generator_activation, seed=rng)
     disc = init_mlp((d, *discriminator_hidden, 1), activation="tanh", seed=rng)
@@ -624,7 +624,7 @@ def estimate_w1(
     n_steps = check_positive_int(n_steps, "n_steps")
     n_restarts = check_positive_int(n_restarts, "n_restarts")
     lr = check_positive(lr, "lr")
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     n_pen = max(x.shape[0], y.shape[0])
 
     def segment_points(count):

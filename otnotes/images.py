@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from ._validation import as_array, check_finite, check_positive_int
+from ._validation import as_array, as_rng, check_finite, check_positive_int
 from .assignment import assignment
 from .cost import cost_matrix
 from .pushforward import monotone_map_samples
@@ -259,12 +259,7 @@ def transfer_colors(source, target, n_samples=1000, *, n_neighbors=1, rng=0):
     k = check_positive_int(n_neighbors, "n_neighbors")
     if k > n:
         raise ValueError(f"n_neighbors must be at most n_samples = {n}, got {k}")
-    if not isinstance(rng, np.random.Generator):
-        if isinstance(rng, bool) or not isinstance(rng, (int, np.integer)):
-            raise ValueError(
-                f"rng must be an int seed or a numpy.random.Generator, got {rng!r}"
-            )
-        rng = np.random.default_rng(rng)
+    rng = as_rng(rng, "rng")
 
     # Step 1: subsample both colour distributions.
     x = src_pixels[rng.choice(src_pixels.shape[0], n, replace=False)]

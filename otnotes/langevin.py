@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_points, check_positive, check_positive_int
+from ._validation import as_points, as_rng, check_positive, check_positive_int
 
 __all__ = ["LangevinResult", "langevin"]
 
@@ -119,7 +119,7 @@ def langevin(x0, grad_V, *, tau, n_steps, seed=None, record_every=1):
             f"grad_V must map an (N, d) array of points to an (N, d) array, got "
             f"shape {grads.shape} for points of shape {x.shape}"
         )
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     noise_scale = np.sqrt(2.0 * tau)
 
     records, times = [x.copy()], [0.0]

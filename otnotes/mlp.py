@@ -25,7 +25,13 @@ and :math:`\partial J / \partial x = G_1 W_1^\top`.
 
 import numpy as np
 
-from ._validation import as_array, check_finite, check_positive, check_positive_int
+from ._validation import (
+    as_array,
+    as_rng,
+    check_finite,
+    check_positive,
+    check_positive_int,
+)
 
 __all__ = ["Adam", "init_mlp", "mlp_backward", "mlp_forward"]
 
@@ -66,6 +72,8 @@ def init_mlp(sizes, *, activation="tanh", seed=0):
     [(2, 8), (8,), (8, 1), (1,)]
     """
     _check_activation(activation)
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+        raise ValueError(f"sizes must be a sequence of layer widths, got {sizes!r}")
     sizes = list(sizes)
     if len(sizes) < 2:
         raise ValueError(
@@ -73,7 +81,7 @@ def init_mlp(sizes, *, activation="tanh", seed=0):
         )
     for k, s in enumerate(sizes):
         check_positive_int(s, f"sizes[{k}]")
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     gain = 1.0 if activation == "tanh" else 2.0
     params = []
     for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):

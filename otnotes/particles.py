@@ -46,7 +46,7 @@ import numpy as np
 from scipy.spatial.distance import cdist
 from scipy.special import beta as beta_function
 
-from ._validation import as_points, check_positive, check_positive_int
+from ._validation import as_points, as_rng, check_positive, check_positive_int
 
 __all__ = [
     "ParticleFlowResult",
@@ -583,7 +583,7 @@ def sliced_wasserstein_flow(x0, y, *, tau, n_steps, n_projections=50, seed=None)
     tau = check_positive(tau, "tau")
     n_steps = check_positive_int(n_steps, "n_steps")
     n_projections = check_positive_int(n_projections, "n_projections")
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     d = x.shape[1]
     sliced = _Sliced(y, x.shape[0])
     monitor = _random_directions(rng, n_projections, d)

@@ -135,6 +135,8 @@ def plot_density(t, rho, *, ax=None, color=SOURCE, label=None, fill=True):
     """A 1-D density ``rho >= 0`` on the grid ``t``, filled below the curve."""
     ax = _axes(ax)
     t = _values(t, "t")
+    if t.shape[0] == 0:
+        raise ValueError("t must hold at least one grid point, got none")
     rho = _values(rho, "rho", t.shape[0])
     if (rho < 0).any():
         k = int(np.argmin(rho))

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_array, check_finite, check_positive_int
+from ._validation import as_array, as_rng, check_finite, check_positive_int
 
 __all__ = [
     "GridDensity",
@@ -309,7 +309,7 @@ def polygon_centroid(vertices):
 
 def _sample_args(size, seed):
     size = check_positive_int(size, "size")
-    return size, np.random.default_rng(seed)
+    return size, as_rng(seed)
 
 
 @dataclass(frozen=True, eq=False)

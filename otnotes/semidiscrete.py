@@ -97,6 +97,7 @@ from scipy.sparse.linalg import splu
 from ._validation import (
     as_array,
     as_points,
+    as_rng,
     as_weights,
     check_finite,
     check_positive,
@@ -922,7 +923,7 @@ def semidiscrete_sgd(
     batch_size = check_positive_int(batch_size, "batch_size")
     step = check_positive(step, "step")
     w = _check_dual_weights(w0, n, "w0")
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
 
     average = np.zeros(n)
     for t in range(1, n_iter + 1):

@@ -37,7 +37,13 @@ References
 
 import numpy as np
 
-from ._validation import as_points, as_weights, check_positive_int, check_same_mass
+from ._validation import (
+    as_points,
+    as_rng,
+    as_weights,
+    check_positive_int,
+    check_same_mass,
+)
 
 __all__ = ["projected_wasserstein", "random_directions", "sliced_wasserstein"]
 
@@ -76,7 +82,7 @@ def random_directions(n_projections, d, seed=None):
     """
     n_projections = check_positive_int(n_projections, "n_projections")
     d = check_positive_int(d, "d")
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     gauss = rng.standard_normal((n_projections, d))
     norms = np.linalg.norm(gauss, axis=1)
     # A zero Gaussian vector has probability zero; redraw it if it happens.

@@ -58,6 +58,7 @@ import numpy as np
 
 from ._validation import (
     as_array,
+    as_rng,
     check_finite,
     check_positive,
     check_positive_int,
@@ -267,7 +268,7 @@ def teacher_student_task(n_samples, dim, teacher_width, *, seed=0):
     n_samples = check_positive_int(n_samples, "n_samples")
     dim = check_positive_int(dim, "dim")
     teacher_width = check_positive_int(teacher_width, "teacher_width")
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     w = rng.standard_normal((teacher_width, dim))
     w /= np.linalg.norm(w, axis=1, keepdims=True)
     a = 2.0 * np.where(np.arange(teacher_width) % 2 == 0, 1.0, -1.0)
@@ -410,7 +411,7 @@ def train_two_layer(
                 f"batch_size must be at most the number of samples ({n}), got "
                 f"{batch_size}"
             )
-    rng = np.random.default_rng(seed)
+    rng = as_rng(seed)
     if initial is None:
         a = init_scale * rng.standard_normal(width)
         w = init_scale * rng.standard_normal((width, d)) / np.sqrt(d)

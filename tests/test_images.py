@@ -180,7 +180,7 @@ def test_transfer_colors_is_reproducible_and_clipped():
         ({"n_samples": 0}, "n_samples must be a positive integer"),
         ({"n_neighbors": 4}, "n_neighbors must be at most n_samples = 3, got 4"),
         ({"n_neighbors": 1.5}, "n_neighbors must be a positive integer"),
-        ({"rng": "seed"}, "rng must be an int seed or a numpy.random.Generator"),
+        ({"rng": "seed"}, "rng must be None, an int >= 0 or a numpy.random.Generator"),
     ],
 )
 def test_transfer_colors_rejects_bad_input(kwargs, match):

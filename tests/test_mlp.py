@@ -69,6 +69,8 @@ def test_rejects_unknown_activation():
 def test_rejects_single_size():
     with pytest.raises(ValueError, match="sizes must list at least"):
         init_mlp([2])
+    with pytest.raises(ValueError, match="sizes must be a sequence of layer widths"):
+        init_mlp(3)
 
 
 def test_rejects_input_of_wrong_width():

@@ -118,6 +118,7 @@ def test_helpers_draw_on_the_current_axes_by_default(ax):
     (lambda ax: plot_plan(ONE, ONE, [0], [3], [1.0], ax=ax),
      "cols must hold integer indices in 0..1"),
     (lambda ax: plot_density([0.0, 1.0], [1.0], ax=ax), "rho must have length 2"),
+    (lambda ax: plot_density([], [], ax=ax), "t must hold at least one grid point"),
     (lambda ax: plot_density([0.0, 1.0], [1.0, -1.0], ax=ax),
      "rho must be non-negative"),
     (lambda ax: plot_convergence([1.0, -0.1], ax=ax), "values must hold at least one"),

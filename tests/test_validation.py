@@ -1,13 +1,19 @@
 """The shared input checks: what they accept, and the messages they raise."""
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+import otnotes
+import otnotes.mlp
 from otnotes._validation import (
     MASS_RTOL,
     as_array,
     as_cost,
     as_points,
+    as_rng,
     as_weights,
     check_finite,
     check_positive,
@@ -78,8 +84,43 @@ def test_cost_with_the_expected_shape():
         (lambda: check_positive_int(True, "k"),
          "k must be a positive integer, got True"),
         (lambda: check_positive_int(-3, "k"), "k must be a positive integer, got -3"),
+        (lambda: as_rng(-1), "seed must be None, an int >= 0 or a "
+                             "numpy.random.Generator, got -1"),
+        (lambda: as_rng(1.5), "seed must be None, an int >= 0"),
+        (lambda: as_rng("abc", "rng"), "rng must be None, an int >= 0"),
+        (lambda: as_rng(True), "seed must be None, an int >= 0"),
     ],
 )
 def test_invalid_input_is_named_in_the_message(call, message):
     with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_seeds_give_reproducible_generators():
+    assert as_rng(3).random() == np.random.default_rng(3).random()
+    rng = np.random.default_rng(0)
+    assert as_rng(rng) is rng
+    assert isinstance(as_rng(None), np.random.Generator)
+
+
+def test_every_seed_goes_through_as_rng():
+    """A seed given by the user is read by as_rng alone, so a bad one raises
+    the same ValueError everywhere (numpy would raise a TypeError for a
+    string). The checkers draw their test cases from fixed seeds of their own
+    and are left out."""
+    package = Path(otnotes.__file__).parent
+    call = re.compile(r"np\.random\.default_rng\((?!\d+\))")
+    callers = [f"{path.name}:{number}: {line.strip()}"
+               for path in sorted(package.glob("*.py")) if path.name != "_validation.py"
+               for number, line in enumerate(path.read_text().splitlines(), 1)
+               if call.search(line.split("#")[0]) and ">>>" not in line]
+    assert not callers, "call as_rng instead of default_rng:\n" + "\n".join(callers)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: otnotes.mlp.init_mlp([2, 3, 1], seed="abc"),
+    lambda: otnotes.sliced_wasserstein(np.zeros((3, 2)), np.ones((3, 2)), seed=-2),
+])
+def test_public_functions_name_a_bad_seed(call):
+    with pytest.raises(ValueError, match="seed must be None, an int >= 0"):
         call()
