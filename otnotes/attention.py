@@ -88,7 +88,7 @@ def random_tokens(n_tokens, dim, *, seed=0):
         Number :math:`n` of tokens.
     dim : int
         Ambient dimension :math:`d \ge 2`.
-    seed : int, optional
+    seed : int, numpy.random.Generator or None, optional
         Seed of ``numpy.random.default_rng``.
 
     Returns

@@ -270,7 +270,7 @@ def ou_forward(x0, times, *, seed=0):
         Starting points.
     times : array of shape (r,)
         Non-decreasing, non-negative times at which to record the process.
-    seed : int, optional
+    seed : int, numpy.random.Generator or None, optional
         Seed of ``numpy.random.default_rng``.
 
     Returns
@@ -351,7 +351,7 @@ def reverse_sde(mixture, x_T, *, T=5.0, n_steps=500, t_min=0.0, seed=0,
         Number :math:`N` of steps.
     t_min : float, optional
         Final forward time, in :math:`[0, T)`.
-    seed : int, optional
+    seed : int, numpy.random.Generator or None, optional
         Seed of ``numpy.random.default_rng`` (the noise).
     record_every : int, optional
         Record every this many steps (and the first and last positions).
@@ -631,7 +631,7 @@ def train_flow_matching(
         Mini-batch size :math:`N`.
     lr : float, optional
         Adam learning rate.
-    seed : int, optional
+    seed : int, numpy.random.Generator or None, optional
         Seed of ``numpy.random.default_rng``.
 
     Returns

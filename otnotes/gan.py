@@ -284,7 +284,7 @@ def train_wgan(
     lr : float, optional
         Adam learning rate (both networks; :math:`\beta_1 = 0.5`,
         :math:`\beta_2 = 0.9`).
-    seed : int, optional
+    seed : int, numpy.random.Generator or None, optional
         Seed of ``numpy.random.default_rng``.
     snapshot_every : int, optional
         Record the generated points every this many generator steps.
@@ -577,7 +577,7 @@ def estimate_w1(
         Number of critics trained from independent initialisations.
     lr : float, optional
         Adam learning rate (:math:`\beta_1 = 0.5`, :math:`\beta_2 = 0.9`).
-    seed : int, optional
+    seed : int, numpy.random.Generator or None, optional
         Seed of ``numpy.random.default_rng``.
 
     Returns

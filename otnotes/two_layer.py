@@ -252,7 +252,7 @@ def teacher_student_task(n_samples, dim, teacher_width, *, seed=0):
         Input dimension :math:`d`.
     teacher_width : int
         Number :math:`k` of teacher neurons.
-    seed : int, optional
+    seed : int, numpy.random.Generator or None, optional
         Seed of ``numpy.random.default_rng``.
 
     Returns
@@ -359,7 +359,7 @@ def train_two_layer(
         Time step :math:`\tau > 0` of the flow.
     n_steps : int, optional
         Number of gradient steps.
-    seed : int, optional
+    seed : int, numpy.random.Generator or None, optional
         Seed of ``numpy.random.default_rng`` (initial neurons, mini-batches).
     batch_size : int, optional
         Mini-batch size, at most :math:`n`; full batch when None.
