@@ -50,9 +50,14 @@ def machine_description():
 
 
 def markdown_table(headers, rows):
-    lines = ["| " + " | ".join(headers) + " |",
-             "|" + "|".join("---" for _ in headers) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    """A Markdown table; a '|' inside a cell (as in |x - y|) is escaped so that
+    it does not end the cell."""
+
+    def line(cells):
+        return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
+
+    lines = [line(headers), "|" + "|".join("---" for _ in headers) + "|"]
+    lines += [line(row) for row in rows]
     return "\n".join(lines)
 
 

@@ -256,3 +256,47 @@ def test_exercise_index_tells_coding_from_mathematical(path):
     assert kinds.count("coding") == sum("stub" in tags(c) for c in cells)
     assert kinds.count("mathematical") == len(
         re.findall(r"^(?:`{3,}|:{3,})\{solution\}", markdown, re.M))
+
+
+def markdown_sources():
+    """(where, text) for every Markdown page and notebook Markdown cell."""
+    for path in book_sources():
+        if path.suffix == ".md":
+            yield path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8")
+        else:
+            for k, cell in enumerate(read(path).cells):
+                if cell.cell_type == "markdown":
+                    yield f"{path.relative_to(ROOT).as_posix()} cell {k}", cell.source
+
+
+def table_cells(line):
+    """Number of cells of a Markdown table row: '|' ends a cell unless escaped."""
+    return len(re.split(r"(?<!\\)\|", line.strip().strip("|")))
+
+
+def ragged_table_rows(text):
+    """Rows of Markdown tables whose number of cells differs from the header's."""
+    lines = text.splitlines()
+    bad = []
+    for k in range(1, len(lines)):
+        if not re.fullmatch(r"\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*", lines[k]):
+            continue
+        header = table_cells(lines[k - 1])
+        for row in lines[k + 1:]:
+            if not row.lstrip().startswith("|"):
+                break
+            if table_cells(row) != header:
+                bad.append(row)
+    return bad
+
+
+def test_ragged_table_rows_are_detected():
+    text = "| cost | time |\n|---|---|\n| |x - y|^2 | 1.0 |\n| \\|x\\| | 2.0 |\n"
+    assert ragged_table_rows(text) == ["| |x - y|^2 | 1.0 |"]
+
+
+def test_every_table_row_has_one_cell_per_column():
+    """A '|' in a cell, as in |x - y|, must be escaped or it shifts the columns."""
+    bad = [f"{where}: {row}" for where, text in markdown_sources()
+           for row in ragged_table_rows(text)]
+    assert not bad, "\n".join(bad)
