@@ -118,12 +118,23 @@ def as_cost(C, shape, name="C"):
     return check_finite(arr, name)
 
 
+def as_real(value, name, expected="a number"):
+    """A real number, given as a Python or numpy number, as float.
+
+    Booleans and strings are refused although ``float`` would read them:
+    ``tau=True`` or ``eps="0.1"`` is a mistake, not a number.
+    """
+    if isinstance(value, (bool, np.bool_, str, bytes)):
+        raise ValueError(f"{name} must be {expected}, got {value!r}")
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be {expected}, got {value!r}") from exc
+
+
 def check_positive(value, name):
     """A finite, strictly positive scalar as float."""
-    try:
-        val = float(value)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a positive number, got {value!r}") from exc
+    val = as_real(value, name, "a positive number")
     if not np.isfinite(val) or val <= 0:
         raise ValueError(f"{name} must be a positive finite number, got {value!r}")
     return val
@@ -136,6 +147,17 @@ def check_positive_int(value, name):
     if value <= 0:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
     return int(value)
+
+
+def check_bool(value, name):
+    """A boolean flag: True or False (numpy booleans included), as a bool.
+
+    Other values are refused rather than read by their truth value, so that
+    ``None``, ``"no"`` or ``0.5`` do not silently switch an option on or off.
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
 
 
 def as_rng(seed, name="seed"):

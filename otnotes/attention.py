@@ -55,7 +55,9 @@ from scipy.special import logsumexp
 
 from ._validation import (
     as_array,
+    as_real,
     as_rng,
+    check_bool,
     check_finite,
     check_positive,
     check_positive_int,
@@ -292,10 +294,7 @@ def attention_matrix(
 
 
 def _check_beta(beta):
-    try:
-        val = float(beta)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"beta must be a non-negative number, got {beta!r}") from exc
+    val = as_real(beta, "beta", "a non-negative number")
     if not np.isfinite(val) or val < 0:
         raise ValueError(f"beta must be a non-negative finite number, got {beta!r}")
     return val
@@ -426,6 +425,7 @@ def token_dynamics(
     V = _check_matrix(V, d, "V")
     kind = _check_kind(kind)
     record_every = check_positive_int(record_every, "record_every")
+    return_attention = check_bool(return_attention, "return_attention")
     max_iter = check_positive_int(max_iter, "max_iter")
     tol = check_positive(tol, "tol")
 

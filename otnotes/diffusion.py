@@ -69,13 +69,14 @@ from scipy.optimize import linear_sum_assignment
 from ._validation import (
     as_array,
     as_points,
+    as_real,
     as_rng,
     as_weights,
     check_finite,
     check_positive,
     check_positive_int,
 )
-from .mlp import Adam, _backward, _forward, init_mlp
+from .mlp import Adam, _backward, _check_hidden, _forward, init_mlp
 
 __all__ = [
     "DiffusionPath",
@@ -119,6 +120,8 @@ class GaussianMixture:
         k, d = means.shape
         if k == 0:
             raise ValueError("means must hold at least one component, got none")
+        if self.weights is None:
+            raise ValueError("weights must be an array of shape (K,), got None")
         weights = as_weights(self.weights, k, "weights")
         if abs(weights.sum() - 1.0) > 1e-8:
             raise ValueError(f"weights must sum to 1, got total {weights.sum()!r}")
@@ -231,10 +234,7 @@ class GaussianMixture:
 
 
 def _check_time(t, name):
-    try:
-        val = float(t)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a non-negative number, got {t!r}") from exc
+    val = as_real(t, name, "a non-negative number")
     if not np.isfinite(val) or val < 0:
         raise ValueError(f"{name} must be a non-negative finite number, got {t!r}")
     return val
@@ -534,12 +534,17 @@ class FlowMatchingModel:
     loss: np.ndarray
 
     def velocity(self, x, t):
-        """The learned velocity at points ``x`` (n, d) and time ``t``, shape (n, d)."""
+        """The learned velocity at points ``x`` (n, d) and time ``t``, shape (n, d).
+
+        The field is trained on times in [0, 1] only, so ``t`` must lie there.
+        """
         x = as_points(x, "x")
         d = self.params[0].shape[0] - 1
         if x.shape[1] != d:
             raise ValueError(f"x must have {d} columns, got shape {x.shape}")
         t = _check_time(t, "t")
+        if t > 1:
+            raise ValueError(f"t must lie in [0, 1] (the training times), got {t!r}")
         return self._velocity(x, t)
 
     def _velocity(self, x, t):
@@ -653,13 +658,7 @@ def train_flow_matching(
     data = as_points(data, "data")
     if coupling not in ("independent", "ot"):
         raise ValueError(f"coupling must be 'independent' or 'ot', got {coupling!r}")
-    if isinstance(hidden, (int, np.integer)) and not isinstance(hidden, bool):
-        hidden = (hidden,)
-    hidden = tuple(hidden)
-    if not hidden:
-        raise ValueError("hidden must list at least one hidden width, got ()")
-    for k, width in enumerate(hidden):
-        check_positive_int(width, f"hidden[{k}]")
+    hidden = _check_hidden(hidden, "hidden")
     if activation not in ("tanh", "relu"):
         raise ValueError(f"activation must be 'tanh' or 'relu', got {activation!r}")
     n_steps = check_positive_int(n_steps, "n_steps")

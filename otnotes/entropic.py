@@ -46,7 +46,9 @@ from scipy.special import logsumexp
 from ._validation import (
     as_cost,
     as_points,
+    as_real,
     as_weights,
+    check_bool,
     check_positive,
     check_positive_int,
     check_same_mass,
@@ -340,10 +342,7 @@ def _is_symmetric_problem(a, b, C):
 
 def _check_eps(eps):
     """A positive finite regularisation, with a message that names eps."""
-    try:
-        val = float(eps)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"eps must be a positive number, got {eps!r}") from exc
+    val = as_real(eps, "eps", "a positive number")
     if not np.isfinite(val) or val <= 0:
         raise ValueError(f"eps must be a positive finite number, got {eps!r}")
     return val
@@ -611,12 +610,13 @@ def sinkhorn(a, b, C, eps, *, tol=1e-9, max_iter=20_000, eps_scaling=True,
     eps = _check_eps(eps)
     tol = _check_tol(tol)
     max_iter = check_positive_int(max_iter, "max_iter")
-    accelerated = bool(eps_scaling) or bool(overrelaxation)
+    eps_scaling = check_bool(eps_scaling, "eps_scaling")
+    overrelaxation = check_bool(overrelaxation, "overrelaxation")
+    accelerated = eps_scaling or overrelaxation
     if accelerated and _is_symmetric_problem(a, b, C):
         result = _solve_symmetric(a, C, eps, tol, max_iter)
     else:
-        result = _solve(a, b, C, eps, tol, max_iter, bool(eps_scaling),
-                        bool(overrelaxation))
+        result = _solve(a, b, C, eps, tol, max_iter, eps_scaling, overrelaxation)
     if not result.converged:
         warnings.warn(
             f"sinkhorn stopped after {result.n_iter} iterations with marginal "

@@ -56,7 +56,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import as_points, as_rng, check_positive, check_positive_int
-from .mlp import Adam, _backward, _forward, init_mlp
+from .mlp import Adam, _backward, _check_hidden, _forward, init_mlp
 
 __all__ = ["GANTraining", "W1Estimate", "estimate_w1", "train_gan", "train_wgan"]
 
@@ -189,8 +189,18 @@ class GANTraining:
 
     def critic(self, x):
         """Critic (or discriminator logit) values at the points ``x``, shape (N,)."""
-        x = as_points(x, "x")
+        x = _check_critic_input(x, self.critic_params)
         return _forward(self.critic_params, x, "tanh")[0][:, 0]
+
+
+def _check_critic_input(x, critic_params):
+    x = as_points(x, "x")
+    d = critic_params[0].shape[0]
+    if x.shape[1] != d:
+        raise ValueError(
+            f"x must have {d} columns (the dimension of the data), got shape {x.shape}"
+        )
+    return x
 
 
 def _check_common(data, n_steps, batch_size, lr, snapshot_every, n_samples):
@@ -201,22 +211,6 @@ def _check_common(data, n_steps, batch_size, lr, snapshot_every, n_samples):
     snapshot_every = check_positive_int(snapshot_every, "snapshot_every")
     n_samples = check_positive_int(n_samples, "n_samples")
     return data, n_steps, batch_size, lr, snapshot_every, n_samples
-
-
-def _check_hidden(hidden, name):
-    if isinstance(hidden, (int, np.integer)) and not isinstance(hidden, bool):
-        hidden = (hidden,)
-    try:
-        hidden = tuple(hidden)
-    except TypeError as exc:
-        raise ValueError(
-            f"{name} must be a positive integer or a tuple of them, got {hidden!r}"
-        ) from exc
-    if not hidden:
-        raise ValueError(f"{name} must list at least one hidden width, got ()")
-    for k, width in enumerate(hidden):
-        check_positive_int(width, f"{name}[{k}]")
-    return hidden
 
 
 def _check_activation(activation, name):
@@ -328,19 +322,19 @@ def train_wgan(
         generator_activation, "generator_activation"
     )
     n_critic = check_positive_int(n_critic, "n_critic")
-    if constraint == "gradient-penalty":
-        penalty_weight = check_positive(penalty_weight, "penalty_weight")
-        if len(critic_hidden) != 1:
-            raise ValueError(
-                "critic_hidden must have exactly one hidden layer with the gradient "
-                f"penalty (its gradient is written out for that case), got "
-                f"{critic_hidden}"
-            )
-    elif constraint == "clip":
-        clip = check_positive(clip, "clip")
-    else:
+    if constraint not in ("gradient-penalty", "clip"):
         raise ValueError(
             f"constraint must be 'gradient-penalty' or 'clip', got {constraint!r}"
+        )
+    # Each constraint reads one of the two, but a bad value of the other is
+    # refused rather than ignored.
+    penalty_weight = check_positive(penalty_weight, "penalty_weight")
+    clip = check_positive(clip, "clip")
+    if constraint == "gradient-penalty" and len(critic_hidden) != 1:
+        raise ValueError(
+            "critic_hidden must have exactly one hidden layer with the gradient "
+            f"penalty (its gradient is written out for that case), got "
+            f"{critic_hidden}"
         )
     n, d = data.shape
     rng = as_rng(seed)
@@ -528,7 +522,7 @@ class W1Estimate:
 
     def critic(self, x):
         """Critic values at the points ``x``, shape (N,)."""
-        x = as_points(x, "x")
+        x = _check_critic_input(x, self.critic_params)
         return _forward(self.critic_params, x, "tanh")[0][:, 0]
 
 

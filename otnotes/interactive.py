@@ -39,6 +39,8 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
+from ._validation import as_real, check_bool, check_positive_int
+
 STATIC_ENV = "OTNOTES_STATIC"
 
 # Every static frame is embedded in the page, so their number is bounded.
@@ -68,10 +70,28 @@ class Slider:
     fmt: str = "{:g}"
 
     def __post_init__(self):
+        if not _is_sequence(self.values):
+            raise ValueError(
+                f"values must be a sequence of numbers or strings, got {self.values!r}"
+            )
         values = tuple(self.values)
         if len(values) == 0:
             raise ValueError("values must hold at least one value, got none")
         object.__setattr__(self, "values", values)
+        if self.label is not None and not isinstance(self.label, str):
+            raise ValueError(f"label must be a str, got {self.label!r}")
+        if not isinstance(self.fmt, str):
+            raise ValueError(f"fmt must be a format string such as '{{:g}}', got "
+                             f"{self.fmt!r}")
+        for value in values:
+            if _is_number(value):
+                try:
+                    self.fmt.format(value)
+                except (ValueError, TypeError, IndexError, KeyError) as exc:
+                    raise ValueError(
+                        f"fmt must format each number among values, got {self.fmt!r}, "
+                        f"which fails on {value!r}: {exc}"
+                    ) from exc
         if self.initial is not None and self.index(self.initial) is None:
             raise ValueError(
                 f"initial must be one of the slider values {values}, "
@@ -102,6 +122,30 @@ def _is_number(value):
     )
 
 
+def _is_index(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _is_sequence(value):
+    """A sequence of values; a string is one value, not a sequence of letters."""
+    return not isinstance(value, (str, bytes)) and hasattr(value, "__iter__")
+
+
+def _check_figsize(figsize):
+    message = (f"figsize must be a pair (width, height) of positive numbers, in "
+               f"inches, got {figsize!r}")
+    if not _is_sequence(figsize):
+        raise ValueError(message)
+    sizes = list(figsize)
+    if len(sizes) != 2:
+        raise ValueError(message)
+    width, height = (as_real(v, "figsize", "a pair (width, height) of positive "
+                             "numbers") for v in sizes)
+    if not (np.isfinite(width) and np.isfinite(height) and width > 0 and height > 0):
+        raise ValueError(message)
+    return (width, height)
+
+
 def _as_sliders(controls):
     if not isinstance(controls, dict) or not controls:
         raise ValueError(
@@ -113,6 +157,11 @@ def _as_sliders(controls):
         if not isinstance(name, str) or not name.isidentifier():
             raise ValueError(
                 f"controls keys must be parameter names (identifiers), got {name!r}"
+            )
+        if not isinstance(spec, Slider) and not _is_sequence(spec):
+            raise ValueError(
+                f"controls[{name!r}] must be a Slider or a sequence of values, got "
+                f"{spec!r}"
             )
         slider = spec if isinstance(spec, Slider) else Slider(tuple(spec))
         if slider.label is None:
@@ -144,8 +193,10 @@ class InteractiveFigure:
                 f"draw must be a callable draw(fig, **params), got {draw!r}")
         self.draw = draw
         self.sliders = _as_sliders(controls)
-        self.figsize = figsize
-        self.dpi = dpi
+        self.figsize = _check_figsize(figsize)
+        self.dpi = check_positive_int(dpi, "dpi")
+        if not isinstance(caption, str):
+            raise ValueError(f"caption must be a str, got {caption!r}")
         self.caption = caption
         n_frames = int(np.prod([len(s.values) for s in self.sliders.values()]))
         if n_frames > MAX_FRAMES:
@@ -154,9 +205,7 @@ class InteractiveFigure:
                 f"{MAX_FRAMES} frames a static page can hold; use fewer values"
             )
         self.n_frames = n_frames
-        if not isinstance(precompute, bool):
-            raise ValueError(f"precompute must be True or False, got {precompute!r}")
-        self.precompute = precompute
+        self.precompute = check_bool(precompute, "precompute")
         self._figure = None
         self._widget = None
         # PNG bytes of the frames drawn so far, keyed by the tuple of value
@@ -183,12 +232,26 @@ class InteractiveFigure:
     def frame(self, positions):
         """PNG bytes of the frame at ``positions`` (one value index per slider),
         drawn on first request and kept."""
-        positions = tuple(positions)
+        positions = self._check_positions(positions)
         if positions not in self._frames:
             params = {name: slider.values[k] for (name, slider), k
                       in zip(self.sliders.items(), positions, strict=True)}
             self._frames[positions] = self.render(**params)
         return self._frames[positions]
+
+    def _check_positions(self, positions):
+        sizes = tuple(len(s.values) for s in self.sliders.values())
+        message = (f"positions must hold one value index per slider, each at least 0 "
+                   f"and below {sizes}, got {positions!r}")
+        if not _is_sequence(positions):
+            raise ValueError(message)
+        positions = tuple(positions)
+        if len(positions) != len(sizes) or not all(
+            _is_index(k) and 0 <= k < size
+            for k, size in zip(positions, sizes, strict=True)
+        ):
+            raise ValueError(message)
+        return tuple(int(k) for k in positions)
 
     def frames(self):
         """PNG bytes of every frame, the last slider varying fastest."""

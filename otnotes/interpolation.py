@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_array, as_points, check_finite, check_same_mass
+from ._validation import as_array, as_points, as_real, check_finite, check_same_mass
 from .onedim import _as_line, monotone_plan_1d
 
 __all__ = [
@@ -72,10 +72,7 @@ class WeightedPoints:
 
 
 def _check_time(t):
-    try:
-        value = float(t)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"t must be a number in [0, 1], got {t!r}") from exc
+    value = as_real(t, "t", "a number in [0, 1]")
     if not 0.0 <= value <= 1.0:
         raise ValueError(f"t must be a number in [0, 1], got {t!r}")
     return value

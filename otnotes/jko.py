@@ -222,10 +222,11 @@ def _as_potential(V, shape):
 def _check_energy(energy, m):
     if energy not in ENERGIES:
         raise ValueError(f"energy must be one of {ENERGIES}, got {energy!r}")
-    if energy == "porous_medium":
-        m = float(check_positive(m, "m"))
-        if m <= 1:
-            raise ValueError(f"m must be > 1 for the porous medium energy, got {m!r}")
+    # Only the porous medium energy reads m, but a bad m is refused with either
+    # energy rather than ignored.
+    m = check_positive(m, "m")
+    if m <= 1:
+        raise ValueError(f"m must be > 1 for the porous medium energy, got {m!r}")
     return m
 
 

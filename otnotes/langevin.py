@@ -20,7 +20,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_points, as_rng, check_positive, check_positive_int
+from ._validation import (
+    as_points,
+    as_rng,
+    check_finite,
+    check_positive,
+    check_positive_int,
+)
 
 __all__ = ["LangevinResult", "langevin"]
 
@@ -119,6 +125,7 @@ def langevin(x0, grad_V, *, tau, n_steps, seed=None, record_every=1):
             f"grad_V must map an (N, d) array of points to an (N, d) array, got "
             f"shape {grads.shape} for points of shape {x.shape}"
         )
+    check_finite(grads, "grad_V(x0)")
     rng = as_rng(seed)
     noise_scale = np.sqrt(2.0 * tau)
 

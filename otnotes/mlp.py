@@ -44,6 +44,23 @@ def _check_activation(activation):
     return activation
 
 
+def _check_hidden(hidden, name):
+    """Hidden widths as a non-empty tuple of positive ints; an int is one layer."""
+    if isinstance(hidden, (int, np.integer)) and not isinstance(hidden, bool):
+        hidden = (hidden,)
+    try:
+        hidden = tuple(hidden)
+    except TypeError as exc:
+        raise ValueError(
+            f"{name} must be a positive integer or a tuple of them, got {hidden!r}"
+        ) from exc
+    if not hidden:
+        raise ValueError(f"{name} must list at least one hidden width, got ()")
+    for k, width in enumerate(hidden):
+        check_positive_int(width, f"{name}[{k}]")
+    return hidden
+
+
 def init_mlp(sizes, *, activation="tanh", seed=0):
     r"""Random parameters of an MLP with layer widths ``sizes``.
 

@@ -172,7 +172,12 @@ def wasserstein_1d(x, y, a=None, b=None, p=2):
     >>> wasserstein_1d([0.0, 1.0], [2.0, 3.0], p=1)
     2.0
     """
-    if not np.isscalar(p) or not np.isfinite(p) or p < 1:
+    if (
+        isinstance(p, bool)
+        or not isinstance(p, (int, float, np.integer, np.floating))
+        or not np.isfinite(p)
+        or p < 1
+    ):
         raise ValueError(
             f"p must be a number >= 1 (the monotone coupling is optimal only for "
             f"convex costs), got {p!r}"

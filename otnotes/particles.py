@@ -46,7 +46,13 @@ import numpy as np
 from scipy.spatial.distance import cdist
 from scipy.special import beta as beta_function
 
-from ._validation import as_points, as_rng, check_positive, check_positive_int
+from ._validation import (
+    as_points,
+    as_rng,
+    check_finite,
+    check_positive,
+    check_positive_int,
+)
 
 __all__ = [
     "ParticleFlowResult",
@@ -110,12 +116,14 @@ def _potential_terms(V, grad_V, x):
             f"V must map an (N, d) array of points to N values, got shape "
             f"{values.shape} for N={x.shape[0]}"
         )
+    check_finite(values, "V(x0)")
     grads = np.asarray(grad_V(x), dtype=float)
     if grads.shape != x.shape:
         raise ValueError(
             f"grad_V must map an (N, d) array of points to an (N, d) array, got "
             f"shape {grads.shape} for points of shape {x.shape}"
         )
+    check_finite(grads, "grad_V(x0)")
     return V, grad_V
 
 
@@ -237,7 +245,10 @@ def interaction_flow(x0, *, tau, n_steps, a=2.0, b=0.0, V=None, grad_V=None):
     tau = check_positive(tau, "tau")
     n_steps = check_positive_int(n_steps, "n_steps")
     a = check_positive(a, "a")
-    b = float(b)
+    try:
+        b = float(b)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"b must be a number, got {b!r}") from exc
     d = x.shape[1]
     if not (np.isfinite(b) and -d < b < a):
         raise ValueError(

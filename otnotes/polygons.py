@@ -663,7 +663,20 @@ class GridDensity:
 
 
 def _check_polygons(polygons, about):
+    if polygons is None or isinstance(polygons, (str, bytes)):
+        raise ValueError(
+            f"polygons must be a sequence of arrays of shape (m, 2), got {polygons!r}"
+        )
+    try:
+        polygons = list(polygons)
+    except TypeError as exc:
+        raise ValueError(
+            f"polygons must be a sequence of arrays of shape (m, 2), got an object "
+            f"of type {type(polygons).__name__}"
+        ) from exc
     polygons = [_as_polygon(p, f"polygons[{i}]") for i, p in enumerate(polygons)]
+    for i, p in enumerate(polygons):
+        _check_convex(p, f"polygons[{i}]")
     about = check_finite(as_array(about, "about", ndim=2), "about")
     if about.shape != (len(polygons), 2):
         raise ValueError(

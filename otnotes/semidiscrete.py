@@ -164,8 +164,8 @@ def _check_sites(y, name="y"):
     return y
 
 
-def _check_dual_weights(w, n, name="w"):
-    if w is None:
+def _check_dual_weights(w, n, name="w", *, optional=True):
+    if w is None and optional:
         return np.zeros(n)
     w = check_finite(as_array(w, name, ndim=1), name)
     if w.shape[0] != n:
@@ -176,7 +176,9 @@ def _check_dual_weights(w, n, name="w"):
     return w
 
 
-def _check_targets(b, n, rho, *, positive):
+def _check_targets(b, n, rho, *, positive, optional=True):
+    if b is None and not optional:
+        raise ValueError("b must be an array of target weights, got None")
     b = as_weights(b, n, "b")
     if positive and (b <= 0).any():
         i = int(np.argmin(b))
@@ -496,8 +498,8 @@ def semidiscrete_dual(rho, y, b, w):
     rho = _check_rho(rho)
     y = _check_sites(y)
     n = y.shape[0]
-    b = _check_targets(b, n, rho, positive=False)
-    w = _check_dual_weights(w, n)
+    b = _check_targets(b, n, rho, positive=False, optional=False)
+    w = _check_dual_weights(w, n, optional=False)
     cells = _cells(rho, y, w)
     return SemiDiscreteDual(
         value=_dual_value(cells, b),
@@ -802,8 +804,8 @@ def stochastic_gradient(x, y, b, w):
     x = _check_sites_samples(x)
     y = _check_sites(y)
     n = y.shape[0]
-    b = _check_probability(b, n)
-    w = _check_dual_weights(w, n)
+    b = _check_probability(b, n, optional=False)
+    w = _check_dual_weights(w, n, optional=False)
     return _stochastic_gradient(x, y, b, w)
 
 
@@ -821,7 +823,9 @@ def _check_sites_samples(x, name="x"):
     return x
 
 
-def _check_probability(b, n):
+def _check_probability(b, n, *, optional=True):
+    if b is None and not optional:
+        raise ValueError("b must be an array of target weights, got None")
     b = as_weights(b, n, "b")
     if abs(b.sum() - 1.0) > 1e-8:
         raise ValueError(
@@ -933,6 +937,7 @@ def semidiscrete_sgd(
                 f"sampler must return an array of shape ({batch_size}, 2), got "
                 f"shape {x.shape}"
             )
+        check_finite(x, "sampler(batch_size, rng)")
         w = w + step / np.sqrt(t) * _stochastic_gradient(x, y, b, w)
         average += (w - average) / t
     return SemiDiscreteSGDResult(

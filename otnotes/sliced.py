@@ -205,6 +205,12 @@ def projected_wasserstein(x, y, directions, a=None, b=None, p=2):
             f"directions must have {x.shape[1]} coordinates like x and y, got shape "
             f"{directions.shape}"
         )
+    zero = ~directions.any(axis=1)
+    if zero.any():
+        raise ValueError(
+            f"directions must be non-zero vectors, got a zero vector at row "
+            f"{int(np.argmax(zero))}"
+        )
     return _projected_costs(x, y, a, b, uniform, directions, p)
 
 

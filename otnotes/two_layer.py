@@ -74,21 +74,23 @@ __all__ = [
 ]
 
 
-def _check_neurons(a, w, b):
-    a = check_finite(as_array(a, "a", ndim=1), "a")
-    w = check_finite(as_array(w, "w", ndim=2), "w")
-    b = check_finite(as_array(b, "b", ndim=1), "b")
+def _check_neurons(a, w, b, names=("a", "w", "b")):
+    name_a, name_w, name_b = names
+    a = check_finite(as_array(a, name_a, ndim=1), name_a)
+    w = check_finite(as_array(w, name_w, ndim=2), name_w)
+    b = check_finite(as_array(b, name_b, ndim=1), name_b)
     m = a.shape[0]
     if m == 0:
-        raise ValueError("a must hold at least one neuron, got none")
+        raise ValueError(f"{name_a} must hold at least one neuron, got none")
     if w.shape[0] != m:
         raise ValueError(
-            f"w must have one row per neuron ({m} rows, as a has length {m}), "
-            f"got shape {w.shape}"
+            f"{name_w} must have one row per neuron ({m} rows, as {name_a} has "
+            f"length {m}), got shape {w.shape}"
         )
     if b.shape[0] != m:
         raise ValueError(
-            f"b must have one entry per neuron (length {m}), got length {b.shape[0]}"
+            f"{name_b} must have one entry per neuron (length {m}), got length "
+            f"{b.shape[0]}"
         )
     return a, w, b
 
@@ -310,7 +312,18 @@ class TwoLayerTraining:
     tau: float
 
     def predict(self, x, step=-1):
-        """Network output at the recorded step of index ``step`` (last by default)."""
+        """Network output at the recorded step of index ``step`` (last by default).
+
+        ``step`` indexes the recorded steps as a sequence does: an int with
+        ``-r <= step < r`` for ``r`` records.
+        """
+        r = self.a.shape[0]
+        if (isinstance(step, bool) or not isinstance(step, (int, np.integer))
+                or not -r <= step < r):
+            raise ValueError(
+                f"step must be an integer index of a recorded step, -{r} <= step < "
+                f"{r}, got {step!r}"
+            )
         return two_layer_output(self.a[step], self.w[step], self.b[step], x)
 
 
@@ -422,7 +435,8 @@ def train_two_layer(
                 "initial must be a tuple (a, w, b) of initial neurons, got "
                 f"{type(initial).__name__}"
             )
-        a, w, b = _check_neurons(*initial)
+        a, w, b = _check_neurons(*initial, names=("initial[0]", "initial[1]",
+                                                  "initial[2]"))
         if a.shape[0] != width or w.shape[1] != d:
             raise ValueError(
                 f"initial must hold {width} neurons in dimension {d} (width and the "

@@ -147,3 +147,9 @@ def test_rejects_one_dimensional_tokens():
 def test_rejects_dimension_one_for_random_tokens():
     with pytest.raises(ValueError, match="dim must be at least 2"):
         random_tokens(3, 1)
+
+
+@pytest.mark.parametrize("flag", [None, "yes", 1])
+def test_rejects_return_attention_that_is_not_a_bool(flag):
+    with pytest.raises(ValueError, match="return_attention must be True or False"):
+        token_dynamics(random_tokens(3, 2), n_steps=1, return_attention=flag)

@@ -220,3 +220,29 @@ def test_rejects_non_positive_batch_size():
 def test_rejects_path_with_one_time():
     with pytest.raises(ValueError, match="path must record at least two times"):
         path_straightness(DiffusionPath(np.zeros(1), np.zeros((1, 3, 2))))
+
+
+def test_rejects_missing_mixture_weights():
+    with pytest.raises(ValueError, match=r"weights must be an array of shape \(K,\), "
+                                         "got None"):
+        GaussianMixture(None, [[0.0], [1.0]], [[[1.0]], [[1.0]]])
+
+
+@pytest.mark.parametrize(
+    ("hidden", "message"),
+    [
+        (2.5, "hidden must be a positive integer or a tuple of them, got 2.5"),
+        (None, "hidden must be a positive integer or a tuple of them, got None"),
+        (True, "hidden must be a positive integer or a tuple of them, got True"),
+    ],
+)
+def test_rejects_bad_hidden_widths(hidden, message):
+    with pytest.raises(ValueError, match=message):
+        train_flow_matching(np.zeros((10, 2)), hidden=hidden, n_steps=1)
+
+
+@pytest.mark.parametrize("t", [1.5, 10.0])
+def test_flow_velocity_rejects_times_after_one(t):
+    model = train_flow_matching(np.zeros((10, 2)), hidden=4, n_steps=1, batch_size=4)
+    with pytest.raises(ValueError, match=r"t must lie in \[0, 1\]"):
+        model.velocity(np.zeros((3, 2)), t)

@@ -308,6 +308,12 @@ A2, B3, C23 = [0.5, 0.5], [0.2, 0.3, 0.5], np.ones((2, 3))
         ({"eps": 1.0, "b": [0.2, 0.3, 0.6]}, "a and b must have the same total mass"),
         ({"eps": 1.0, "C": [[1.0, np.nan, 0.0], [0, 0, 0]]}, "C must be finite"),
         ({"eps": 1.0, "C": np.ones(3)}, r"C must be a 2-D array, got .* \(3,\)"),
+        ({"eps": 1.0, "eps_scaling": None},
+         "eps_scaling must be True or False, got None"),
+        ({"eps": 1.0, "eps_scaling": "no"},
+         "eps_scaling must be True or False, got 'no'"),
+        ({"eps": 1.0, "overrelaxation": 0},
+         "overrelaxation must be True or False, got 0"),
     ],
 )
 def test_sinkhorn_rejects_invalid_input(kwargs, message):

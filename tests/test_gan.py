@@ -223,3 +223,33 @@ def test_rejects_unknown_generator_activation():
 def test_rejects_zero_restarts():
     with pytest.raises(ValueError, match="n_restarts must be a positive integer"):
         estimate_w1(np.zeros((5, 2)), np.ones((5, 2)), n_restarts=0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"constraint": "clip", "penalty_weight": -1.0},
+         "penalty_weight must be a positive finite number"),
+        ({"constraint": "clip", "penalty_weight": None},
+         "penalty_weight must be a positive number"),
+        ({"constraint": "gradient-penalty", "clip": 0.0},
+         "clip must be a positive finite number"),
+        ({"constraint": "gradient-penalty", "clip": np.nan},
+         "clip must be a positive finite number"),
+    ],
+)
+def test_rejects_bad_option_of_the_other_constraint(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        train_wgan(three_blobs(50, 0), n_steps=1, **kwargs)
+
+
+@pytest.mark.parametrize("make", ["gan", "w1"])
+def test_critic_rejects_points_of_wrong_dimension(make):
+    data = three_blobs(20, 0)
+    if make == "gan":
+        run = train_gan(data, n_steps=1, batch_size=4, snapshot_every=1, n_samples=4)
+    else:
+        run = estimate_w1(data, data + 1.0, hidden=4, n_steps=1, n_restarts=1)
+    with pytest.raises(ValueError, match=r"x must have 2 columns \(the dimension of "
+                                         r"the data\), got shape \(3, 3\)"):
+        run.critic(np.zeros((3, 3)))

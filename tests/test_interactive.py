@@ -130,6 +130,8 @@ def test_precompute_must_be_a_bool():
         ({"p": []}, "values must hold at least one value"),
         ({"not a name": [1, 2]}, "controls keys must be parameter names"),
         ({"p": list(range(MAX_FRAMES + 1))}, "more than the"),
+        ({"p": 3}, r"controls\['p'\] must be a Slider or a sequence of values"),
+        ({"p": "abc"}, r"controls\['p'\] must be a Slider or a sequence of values"),
     ],
 )
 def test_bad_controls_are_refused(controls, message):
@@ -145,3 +147,49 @@ def test_bad_initial_value_is_refused():
 def test_draw_must_be_callable():
     with pytest.raises(ValueError, match="draw must be a callable"):
         interactive_figure("not a function", {"p": [1]})
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"values": None}, "values must be a sequence of numbers or strings, got None"),
+        ({"values": "abc"}, "values must be a sequence of numbers or strings"),
+        ({"values": 3}, "values must be a sequence of numbers or strings, got 3"),
+        ({"values": [1, 2], "label": 3}, "label must be a str, got 3"),
+        ({"values": [1, 2], "fmt": None}, "fmt must be a format string"),
+        ({"values": [1, 2], "fmt": "{:q}"}, "fmt must format each number among values"),
+        ({"values": [1, 2], "fmt": "{} and {}"}, "fmt must format each number"),
+    ],
+)
+def test_bad_slider_arguments_are_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Slider(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"figsize": (0, 2)}, "figsize must be a pair"),
+        ({"figsize": (np.nan, 2)}, "figsize must be a pair"),
+        ({"figsize": (3,)}, "figsize must be a pair"),
+        ({"figsize": "32"}, "figsize must be a pair"),
+        ({"figsize": None}, "figsize must be a pair"),
+        ({"dpi": 0}, "dpi must be a positive integer, got 0"),
+        ({"dpi": 50.5}, "dpi must be a positive integer, got 50.5"),
+        ({"dpi": None}, "dpi must be a positive integer, got None"),
+        ({"caption": None}, "caption must be a str, got None"),
+        ({"caption": 3}, "caption must be a str, got 3"),
+    ],
+)
+def test_bad_figure_options_are_refused(options, message):
+    with pytest.raises(ValueError, match=message):
+        interactive_figure(lambda fig, p: None, {"p": [1, 2]}, **options)
+
+
+@pytest.mark.parametrize("positions", [(3, 0), (0,), (0, 0, 0), (-1, 0), (0.0, 1),
+                                       (True, 0), None, "00"])
+def test_bad_frame_positions_are_refused(positions):
+    figure = make_figure()
+    with pytest.raises(ValueError, match=r"positions must hold one value index per "
+                                         r"slider, each at least 0 and below \(3, 2\)"):
+        figure.frame(positions)

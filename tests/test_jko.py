@@ -356,3 +356,15 @@ def test_rejects_porous_exponent_not_above_one():
     with pytest.raises(ValueError, match="m must be > 1"):
         entropic_jko(RHO, X, tau=0.1, eps=0.01, n_steps=1, energy="porous_medium",
                      m=1.0)
+
+
+@pytest.mark.parametrize(
+    ("m", "message"),
+    [(0.5, "m must be > 1"), (np.nan, "m must be a positive finite number"),
+     ("abc", "m must be a positive number"), (None, "m must be a positive number")],
+)
+def test_rejects_bad_porous_exponent_with_the_fokker_planck_energy(m, message):
+    with pytest.raises(ValueError, match=message):
+        entropic_jko(RHO, X, tau=0.1, eps=0.01, n_steps=1, m=m)
+    with pytest.raises(ValueError, match=message):
+        grid_energy(RHO, X, m=m)

@@ -119,3 +119,10 @@ def test_rejects_gradient_of_wrong_shape():
 def test_rejects_zero_record_every():
     with pytest.raises(ValueError, match="record_every must be a positive integer"):
         langevin(np.zeros(3), lambda x: x, tau=0.1, n_steps=1, record_every=0)
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf])
+def test_rejects_gradient_that_is_not_finite(value):
+    with pytest.raises(ValueError, match=r"grad_V\(x0\) must be finite"):
+        langevin(np.zeros((3, 2)), lambda x: np.full_like(x, value), tau=0.1,
+                 n_steps=1)

@@ -174,6 +174,8 @@ def test_points_of_zero_weight_do_not_count(mu, nu, extra):
     [
         (([0.0, 1.0], [1.0]), {"p": 0.5}, "p must be a number >= 1"),
         (([0.0, 1.0], [1.0]), {"p": np.inf}, "p must be a number >= 1"),
+        (([0.0, 1.0], [1.0]), {"p": "abc"}, "p must be a number >= 1"),
+        (([0.0, 1.0], [1.0]), {"p": True}, "p must be a number >= 1"),
         (([[0.0, 1.0]], [1.0]), {}, r"x must hold points on the real line: shape "
                                     r"\(n,\) or \(n, 1\), got shape \(1, 2\)"),
         (([0.0, 1.0], [1.0], [0.5, 0.5, 0.0]), {}, r"a must have length 2"),

@@ -246,3 +246,19 @@ def test_rejects_nan_particles():
     x[0, 0] = np.nan
     with pytest.raises(ValueError, match="x0 must be finite"):
         mmd_flow(x, X0, tau=0.1, n_steps=1)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"b": None}, "b must be a number, got None"),
+        ({"b": "abc"}, "b must be a number, got 'abc'"),
+        ({"V": lambda z: np.full(len(z), np.nan), "grad_V": lambda z: z},
+         r"V\(x0\) must be finite, got nan at index 0"),
+        ({"V": lambda z: z[:, 0], "grad_V": lambda z: np.full_like(z, np.inf)},
+         r"grad_V\(x0\) must be finite, got inf at index \(0, 0\)"),
+    ],
+)
+def test_interaction_flow_rejects_bad_options(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        interaction_flow(X0, tau=0.1, n_steps=1, **kwargs)

@@ -343,3 +343,20 @@ def test_segment_outside_the_rectangle_raises():
     rho = GridDensity(np.ones((2, 2)))
     with pytest.raises(ValueError, match="starts and ends must lie inside the rect"):
         rho.segment_mass([[0.5, 0.5]], [[0.5, 1.5]])
+
+
+@pytest.mark.parametrize("rho", [UniformDensity(), GridDensity(np.ones((2, 2)))])
+@pytest.mark.parametrize(
+    ("polygons", "message"),
+    [
+        (None, "polygons must be a sequence of arrays of shape"),
+        (3, "polygons must be a sequence of arrays of shape"),
+        ([box_polygon((0, 1, 0, 1))[::-1]],
+         r"polygons\[0\] must list the vertices of a convex polygon counterclockwise"),
+        ([[[0, 0], [1, 0], [0.5, 0.1], [1, 1], [0, 1]]],
+         r"polygons\[0\] must list the vertices of a convex polygon counterclockwise"),
+    ],
+)
+def test_moments_of_bad_polygons_raise(rho, polygons, message):
+    with pytest.raises(ValueError, match=message):
+        rho.polygon_moments(polygons, [[0.5, 0.5]])

@@ -489,3 +489,27 @@ def test_lloyd_duplicate_start_raises():
 def test_lloyd_bad_tol_raises():
     with pytest.raises(ValueError, match="tol must be a positive finite number"):
         lloyd(UniformDensity(), SITES, tol=-1.0)
+
+
+def test_sampler_with_nan_samples_raises():
+    with pytest.raises(ValueError, match=r"sampler\(batch_size, rng\) must be finite"):
+        semidiscrete_sgd(lambda size, rng: np.full((size, 2), np.nan), SITES,
+                         batch_size=8)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: semidiscrete_dual(UniformDensity(), SITES, None, [0.0, 0.0]),
+         "b must be an array of target weights, got None"),
+        (lambda: semidiscrete_dual(UniformDensity(), SITES, [0.5, 0.5], None),
+         "w must be an array, got None"),
+        (lambda: stochastic_gradient(np.full((3, 2), 0.5), SITES, None, [0.0, 0.0]),
+         "b must be an array of target weights, got None"),
+        (lambda: stochastic_gradient(np.full((3, 2), 0.5), SITES, [0.5, 0.5], None),
+         "w must be an array, got None"),
+    ],
+)
+def test_required_weights_cannot_be_none(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -197,6 +197,15 @@ def test_directions_of_wrong_dimension_raise():
         projected_wasserstein(np.zeros((2, 2)), np.ones((2, 2)), np.ones((4, 3)))
 
 
+@pytest.mark.parametrize(
+    ("directions", "row"), [([[0.0, 0.0]], 0), ([[1.0, 0.0], [0.0, 0.0]], 1)]
+)
+def test_zero_direction_raises(directions, row):
+    with pytest.raises(ValueError, match="directions must be non-zero vectors, got a "
+                                         f"zero vector at row {row}"):
+        projected_wasserstein(np.zeros((2, 2)), np.ones((2, 2)), directions)
+
+
 def test_random_directions_zero_dimension_raises():
     with pytest.raises(ValueError, match="d must be a positive integer"):
         random_directions(3, 0)

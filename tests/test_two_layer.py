@@ -180,3 +180,28 @@ def test_rejects_nan_targets():
 def test_rejects_bad_task_size():
     with pytest.raises(ValueError, match="teacher_width must be a positive"):
         teacher_student_task(10, 2, 0)
+
+
+@pytest.mark.parametrize(
+    ("initial", "message"),
+    [
+        ((np.ones(5), np.ones((5, 2)), np.ones(4)),
+         r"initial\[2\] must have one entry per neuron \(length 5\)"),
+        ((np.full(5, np.nan), np.ones((5, 2)), np.ones(5)),
+         r"initial\[0\] must be finite"),
+        ((np.ones(5), np.ones((4, 2)), np.ones(5)),
+         r"initial\[1\] must have one row per neuron"),
+    ],
+)
+def test_rejects_bad_initial_neurons_by_position(task, initial, message):
+    with pytest.raises(ValueError, match=message):
+        train_two_layer(task.x, task.y, 5, initial=initial)
+
+
+@pytest.mark.parametrize("step", [2.5, 3, -4, None, True, "abc"])
+def test_predict_rejects_bad_step(task, step):
+    run = train_two_layer(task.x, task.y, 5, n_steps=2, record_every=1)
+    assert run.a.shape[0] == 3
+    with pytest.raises(ValueError, match="step must be an integer index of a "
+                                         "recorded step, -3 <= step < 3"):
+        run.predict(task.x, step)

@@ -13,8 +13,10 @@ from otnotes._validation import (
     as_array,
     as_cost,
     as_points,
+    as_real,
     as_rng,
     as_weights,
+    check_bool,
     check_finite,
     check_positive,
     check_positive_int,
@@ -81,9 +83,16 @@ def test_cost_with_the_expected_shape():
                                             "got -1"),
         (lambda: check_positive(None, "eps"),
          "eps must be a positive number, got None"),
+        (lambda: check_positive(True, "tau"),
+         "tau must be a positive number, got True"),
+        (lambda: check_positive("0.1", "eps"),
+         "eps must be a positive number, got '0.1'"),
+        (lambda: as_real(np.bool_(False), "t"), "t must be a number, got "),
         (lambda: check_positive_int(True, "k"),
          "k must be a positive integer, got True"),
         (lambda: check_positive_int(-3, "k"), "k must be a positive integer, got -3"),
+        (lambda: check_bool(None, "flag"), "flag must be True or False, got None"),
+        (lambda: check_bool(1, "flag"), "flag must be True or False, got 1"),
         (lambda: as_rng(-1), "seed must be None, an int >= 0 or a "
                              "numpy.random.Generator, got -1"),
         (lambda: as_rng(1.5), "seed must be None, an int >= 0"),
@@ -94,6 +103,11 @@ def test_cost_with_the_expected_shape():
 def test_invalid_input_is_named_in_the_message(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_flags_are_python_or_numpy_booleans():
+    assert check_bool(True, "flag") is True
+    assert check_bool(np.bool_(False), "flag") is False
 
 
 def test_seeds_give_reproducible_generators():
@@ -115,6 +129,19 @@ def test_every_seed_goes_through_as_rng():
                for number, line in enumerate(path.read_text().splitlines(), 1)
                if call.search(line.split("#")[0]) and ">>>" not in line]
     assert not callers, "call as_rng instead of default_rng:\n" + "\n".join(callers)
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: otnotes.sinkhorn([1.0], [1.0], [[0.0]], eps="0.1"),
+     "eps must be a positive number, got '0.1'"),
+    (lambda: otnotes.displacement_interpolation([0.0], [1.0], [[1.0]], t=True),
+     "t must be a number in [0, 1], got True"),
+    (lambda: otnotes.attention_matrix(np.eye(2), beta="1"),
+     "beta must be a non-negative number, got '1'"),
+])
+def test_numbers_given_as_strings_or_booleans_are_refused(call, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        call()
 
 
 @pytest.mark.parametrize("call", [

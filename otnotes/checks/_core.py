@@ -60,13 +60,6 @@ def _tolerance(value, name):
     return float(value)
 
 
-def _flag(value, name):
-    """A checker's on/off option: True or False; else ValueError."""
-    if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
 def _result(name, problems, success):
     """Build the result; raise in strict mode when there are problems."""
     if problems:

@@ -8,8 +8,9 @@ cyclically monotone set, for which any valid vector of values passes.
 
 import numpy as np
 
+from .._validation import check_bool
 from ..assignment import assignment
-from ._core import _as_answer_array, _check_cases, _flag
+from ._core import _as_answer_array, _check_cases
 
 
 def _knothe_test_gaussians():
@@ -41,7 +42,7 @@ def check_knothe_gaussian(func, *, reverse=False):
     message names the first property that fails (returning the symmetric
     Brenier map is recognised).
     """
-    reverse = _flag(reverse, "reverse")
+    reverse = check_bool(reverse, "reverse")
     shape = "upper" if reverse else "lower"
 
     def check(got, case, problems):

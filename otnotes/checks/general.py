@@ -15,12 +15,13 @@ from .._validation import (
     as_array,
     as_cost,
     as_weights,
+    check_bool,
     check_finite,
     check_positive_int,
     check_same_mass,
 )
 from ..assignment import assignment
-from ._core import _as_answer_array, _check_cases, _flag, _result, _tolerance
+from ._core import _as_answer_array, _check_cases, _result, _tolerance
 
 
 def _label(value, name):
@@ -147,7 +148,7 @@ def check_plan(P, a, b, C=None, *, atol=1e-9, optimal_cost=None):
 def check_monotone_map(T, x, *, strict=False):
     """Check that the values ``T`` at the sorted points ``x`` do not decrease."""
     x = check_finite(as_array(x, "x", ndim=1), "x")
-    strict = _flag(strict, "strict")
+    strict = check_bool(strict, "strict")
     problems = []
     values = _as_answer_array(T, "T", problems, shape=x.shape)
     if values is not None:
