@@ -132,6 +132,12 @@ def as_real(value, name, expected="a number"):
         raise ValueError(f"{name} must be {expected}, got {value!r}") from exc
 
 
+def is_sequence(value):
+    """Whether ``value`` is a sequence of items; a string is one item, not a
+    sequence of letters."""
+    return not isinstance(value, (str, bytes)) and hasattr(value, "__iter__")
+
+
 def check_positive(value, name):
     """A finite, strictly positive scalar as float."""
     val = as_real(value, name, "a positive number")

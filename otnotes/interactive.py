@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
-from ._validation import as_real, check_bool, check_positive_int
+from ._validation import as_real, check_bool, check_positive_int, is_sequence
 
 STATIC_ENV = "OTNOTES_STATIC"
 
@@ -70,7 +70,7 @@ class Slider:
     fmt: str = "{:g}"
 
     def __post_init__(self):
-        if not _is_sequence(self.values):
+        if not is_sequence(self.values):
             raise ValueError(
                 f"values must be a sequence of numbers or strings, got {self.values!r}"
             )
@@ -126,15 +126,10 @@ def _is_index(value):
     return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
 
 
-def _is_sequence(value):
-    """A sequence of values; a string is one value, not a sequence of letters."""
-    return not isinstance(value, (str, bytes)) and hasattr(value, "__iter__")
-
-
 def _check_figsize(figsize):
     message = (f"figsize must be a pair (width, height) of positive numbers, in "
                f"inches, got {figsize!r}")
-    if not _is_sequence(figsize):
+    if not is_sequence(figsize):
         raise ValueError(message)
     sizes = list(figsize)
     if len(sizes) != 2:
@@ -158,7 +153,7 @@ def _as_sliders(controls):
             raise ValueError(
                 f"controls keys must be parameter names (identifiers), got {name!r}"
             )
-        if not isinstance(spec, Slider) and not _is_sequence(spec):
+        if not isinstance(spec, Slider) and not is_sequence(spec):
             raise ValueError(
                 f"controls[{name!r}] must be a Slider or a sequence of values, got "
                 f"{spec!r}"
@@ -243,7 +238,7 @@ class InteractiveFigure:
         sizes = tuple(len(s.values) for s in self.sliders.values())
         message = (f"positions must hold one value index per slider, each at least 0 "
                    f"and below {sizes}, got {positions!r}")
-        if not _is_sequence(positions):
+        if not is_sequence(positions):
             raise ValueError(message)
         positions = tuple(positions)
         if len(positions) != len(sizes) or not all(

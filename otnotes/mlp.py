@@ -31,6 +31,7 @@ from ._validation import (
     check_finite,
     check_positive,
     check_positive_int,
+    is_sequence,
 )
 
 __all__ = ["Adam", "init_mlp", "mlp_backward", "mlp_forward"]
@@ -89,7 +90,7 @@ def init_mlp(sizes, *, activation="tanh", seed=0):
     [(2, 8), (8,), (8, 1), (1,)]
     """
     _check_activation(activation)
-    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+    if not is_sequence(sizes):
         raise ValueError(f"sizes must be a sequence of layer widths, got {sizes!r}")
     sizes = list(sizes)
     if len(sizes) < 2:

@@ -48,6 +48,7 @@ from scipy.special import beta as beta_function
 
 from ._validation import (
     as_points,
+    as_real,
     as_rng,
     check_finite,
     check_positive,
@@ -245,10 +246,7 @@ def interaction_flow(x0, *, tau, n_steps, a=2.0, b=0.0, V=None, grad_V=None):
     tau = check_positive(tau, "tau")
     n_steps = check_positive_int(n_steps, "n_steps")
     a = check_positive(a, "a")
-    try:
-        b = float(b)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"b must be a number, got {b!r}") from exc
+    b = as_real(b, "b")
     d = x.shape[1]
     if not (np.isfinite(b) and -d < b < a):
         raise ValueError(
@@ -333,10 +331,7 @@ def ring_radius(a, b):
     0.333333333333
     """
     a = check_positive(a, "a")
-    try:
-        b = float(b)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"b must be a number, got {b!r}") from exc
+    b = as_real(b, "b")
     if not (np.isfinite(b) and -1 < b < a):
         raise ValueError(f"b must satisfy -1 < b < a, got a={a!r} and b={b!r}")
     ratio = beta_function((b + 1) / 2, 0.5) / beta_function((a + 1) / 2, 0.5)

@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PolyCollection
 
-from ._validation import as_array, as_points, check_finite, check_positive
+from ._validation import as_array, as_points, check_finite, check_positive, is_sequence
 
 SOURCE = "#1f77b4"
 TARGET = "#ff7f0e"
@@ -181,7 +181,7 @@ def plot_cells(polygons, sites=None, *, values=None, ax=None, cmap="viridis",
     """
     ax = _axes(ax)
     size = check_positive(size, "size")
-    if isinstance(polygons, (str, bytes)) or not hasattr(polygons, "__iter__"):
+    if not is_sequence(polygons):
         raise ValueError(f"polygons must be a list of (k, 2) vertex arrays, got "
                          f"{polygons!r:.60}")
     polygons = list(polygons)

@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_array, as_rng, check_finite, check_positive_int
+from ._validation import as_array, as_rng, check_finite, check_positive_int, is_sequence
 
 __all__ = [
     "GridDensity",
@@ -663,17 +663,10 @@ class GridDensity:
 
 
 def _check_polygons(polygons, about):
-    if polygons is None or isinstance(polygons, (str, bytes)):
+    if not is_sequence(polygons):
         raise ValueError(
             f"polygons must be a sequence of arrays of shape (m, 2), got {polygons!r}"
         )
-    try:
-        polygons = list(polygons)
-    except TypeError as exc:
-        raise ValueError(
-            f"polygons must be a sequence of arrays of shape (m, 2), got an object "
-            f"of type {type(polygons).__name__}"
-        ) from exc
     polygons = [_as_polygon(p, f"polygons[{i}]") for i, p in enumerate(polygons)]
     for i, p in enumerate(polygons):
         _check_convex(p, f"polygons[{i}]")

@@ -12,6 +12,8 @@ import os
 
 import numpy as np
 
+from .._validation import as_real
+
 STRICT_ENV = "OTNOTES_STRICT_CHECKS"
 
 
@@ -52,12 +54,10 @@ def _tolerance(value, name):
     wrote the exercise, so a bad one raises instead of being reported to the
     student as a mistake in the answer.
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer,
-                                                        np.floating)):
-        raise ValueError(f"{name} must be a non-negative number, got {value!r}")
+    value = as_real(value, name, "a non-negative number")
     if not np.isfinite(value) or value < 0:
         raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    return float(value)
+    return value
 
 
 def _result(name, problems, success):
